@@ -1,0 +1,32 @@
+package org.slowfast.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slowfast.config.LoadedConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code slowfast print-config}: the fully merged config, as MMAction2's {@code tools/analysis/print_config.py}. */
+@Command(name = "print-config", mixinStandardHelpOptions = true,
+        description = "Print the fully merged config (YAML, or JSON with --json).")
+public final class PrintConfigCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (.yaml, .yml or .json).")
+    Path config;
+
+    @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE",
+            description = "Override keys of the merged config, e.g. data.videos_per_gpu=4.")
+    List<String> cfgOptions = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print one JSON object instead of YAML.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
+        System.out.print(json ? cfg.toJson() + System.lineSeparator() : cfg.toYaml());
+        return 0;
+    }
+}

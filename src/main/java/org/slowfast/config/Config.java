@@ -1,0 +1,66 @@
+package org.slowfast.config;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import java.util.List;
+import java.util.Map;
+import org.slowfast.data.pipeline.PipelineStep;
+
+/**
+ * A fully merged config, key for key as MMAction2 0.x's config dict. Keys without meaning on the JVM
+ * ({@code dist_params}, {@code opencv_num_threads}, {@code mp_start_method}, {@code find_unused_parameters}) are
+ * accepted and ignored. The top-level "variables" of MMAction2 config files ({@code dataset_type},
+ * {@code img_norm_cfg}, {@code train_pipeline}, ...) are accepted so that a dumped MMAction2 config loads as is.
+ */
+public record Config(
+        ModelConfig model,
+        DataConfig data,
+        OptimizerConfig optimizer,
+        OptimizerHookConfig optimizerConfig,
+        LrConfig lrConfig,
+        Integer totalEpochs,
+        CheckpointConfig checkpointConfig,
+        EvaluationConfig evaluation,
+        LogConfig logConfig,
+        PreciseBnConfig preciseBn,
+        String workDir,
+        String loadFrom,
+        String resumeFrom,
+        List<List<Object>> workflow,
+        Map<String, Object> distParams,
+        String logLevel,
+        Boolean findUnusedParameters,
+        Integer opencvNumThreads,
+        String mpStartMethod,
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Integer> gpuIds,
+        Long seed,
+        // MMAction2 config-file variables, kept so that dumped configs load unchanged.
+        String datasetType,
+        String dataRoot,
+        String dataRootVal,
+        String annFileTrain,
+        String annFileVal,
+        String annFileTest,
+        Map<String, Object> imgNormCfg,
+        List<PipelineStep> trainPipeline,
+        List<PipelineStep> valPipeline,
+        List<PipelineStep> testPipeline,
+        Map<Integer, Integer> sthv1FlipLabelMap) {
+
+    public Config {
+        if (workflow == null) {
+            workflow = List.of(List.of("train", 1));
+        }
+        if (logLevel == null) {
+            logLevel = "INFO";
+        }
+        if (checkpointConfig == null) {
+            checkpointConfig = new CheckpointConfig(null, null, null, null, null, null);
+        }
+        if (logConfig == null) {
+            logConfig = new LogConfig(null, null);
+        }
+        if (optimizerConfig == null) {
+            optimizerConfig = new OptimizerHookConfig(null);
+        }
+    }
+}

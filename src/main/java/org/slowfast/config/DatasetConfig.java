@@ -1,0 +1,45 @@
+package org.slowfast.config;
+
+import java.util.List;
+import org.slowfast.data.pipeline.PipelineStep;
+
+/**
+ * A dataset dict ({@code RawframeDataset} or {@code VideoDataset}). {@code start_index} defaults to 1 for rawframes
+ * and 0 for videos; {@code filename_tmpl} to {@code img_{:05}.jpg}.
+ */
+public record DatasetConfig(
+        String type,
+        String annFile,
+        String dataPrefix,
+        List<PipelineStep> pipeline,
+        Boolean testMode,
+        String filenameTmpl,
+        Integer startIndex,
+        Boolean withOffset,
+        Boolean multiClass,
+        Integer numClasses,
+        String modality,
+        Double sampleByClass,
+        Double power) {
+
+    public DatasetConfig {
+        if (testMode == null) {
+            testMode = false;
+        }
+        if (filenameTmpl == null) {
+            filenameTmpl = "img_{:05}.jpg";
+        }
+        if (startIndex == null) {
+            startIndex = "VideoDataset".equals(type) ? 0 : 1;
+        }
+        if (withOffset == null) {
+            withOffset = false;
+        }
+        if (multiClass == null) {
+            multiClass = false;
+        }
+        if (modality == null) {
+            modality = "RGB";
+        }
+    }
+}

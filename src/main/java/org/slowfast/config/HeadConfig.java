@@ -1,0 +1,42 @@
+package org.slowfast.config;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code model.cls_head}: {@code SlowFastHead}. Defaults are the class defaults of MMAction2 0.x. */
+public record HeadConfig(
+        String type,
+        Integer numClasses,
+        Integer inChannels,
+        Map<String, Object> lossCls,
+        String spatialType,
+        Double dropoutRatio,
+        Double initStd,
+        Boolean multiClass,
+        Double labelSmoothEps,
+        List<Integer> topk) {
+
+    public HeadConfig {
+        if (type == null) {
+            type = "SlowFastHead";
+        }
+        if (spatialType == null) {
+            spatialType = "avg";
+        }
+        if (dropoutRatio == null) {
+            dropoutRatio = 0.8;
+        }
+        if (initStd == null) {
+            initStd = 0.01;
+        }
+        if (multiClass == null) {
+            multiClass = false;
+        }
+        if (labelSmoothEps == null) {
+            labelSmoothEps = 0.0;
+        }
+        if (topk == null) {
+            topk = List.of(1, 5);
+        }
+    }
+}

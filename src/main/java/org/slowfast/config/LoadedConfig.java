@@ -1,0 +1,164 @@
+package org.slowfast.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slowfast.SlowfastException;
+
+/** A config file merged with its bases and {@code --cfg-options}, bound to typed records. */
+public final class LoadedConfig {
+    private static final ObjectMapper BINDER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private final Path file;
+    private final ConfigTree tree;
+    private final Config config;
+
+    private LoadedConfig(Path file, ConfigTree tree) {
+        this.file = file;
+        this.tree = tree;
+        this.config = bind(tree, file);
+    }
+
+    /** Loads, merges and binds a config; every problem is a {@link SlowfastException} naming file and key. */
+    public static LoadedConfig load(Path file, List<String> cfgOptions) {
+        ConfigTree tree = ConfigTree.load(file);
+        tree.applyOptions(cfgOptions == null ? List.of() : cfgOptions);
+        return new LoadedConfig(file, tree);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** The config's name: its file name without extension, as MMAction2 uses for {@code work_dirs/<name>}. */
+    public String name() {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** The merged tree as plain maps and lists. */
+    public Map<String, Object> tree() {
+        return tree.root();
+    }
+
+    public String toYaml() {
+        try {
+            return YAML.writeValueAsString(tree.root());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(tree.root());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A user error about one key: "file:line:col: key.path: message". */
+    public SlowfastException error(String keyPath, String message) {
+        ConfigTree.Origin o = tree.originOf(keyPath);
+        return new SlowfastException((o != null ? o : file) + ": " + keyPath + ": " + message);
+    }
+
+    /** Fails with one line naming the first of the dotted key paths that is absent or null. */
+    public void require(String... keyPaths) {
+        for (String keyPath : keyPaths) {
+            Object node = tree.root();
+            for (String part : keyPath.split("\\.")) {
+                node = node instanceof Map<?, ?> m ? m.get(part) : null;
+            }
+            if (node == null) {
+                throw new SlowfastException(file + ": missing required key '" + keyPath + "'");
+            }
+        }
+    }
+
+    private static Config bind(ConfigTree tree, Path file) {
+        try {
+            return BINDER.treeToValue(BINDER.valueToTree(tree.root()), Config.class);
+        } catch (JsonProcessingException e) {
+            throw describe(e, tree, file);
+        }
+    }
+
+    private static SlowfastException describe(JsonProcessingException e, ConfigTree tree, Path file) {
+        String path = "";
+        if (e instanceof JsonMappingException jme) {
+            path = jme.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                    .collect(Collectors.joining("."));
+        }
+        String problem;
+        if (e instanceof UnrecognizedPropertyException u) {
+            String accepted = u.getKnownPropertyIds().stream().map(String::valueOf)
+                    .collect(Collectors.toCollection(TreeSet::new)).toString();
+            problem = "unknown key '" + u.getPropertyName() + "'; accepted keys: "
+                    + accepted.substring(1, accepted.length() - 1);
+        } else if (e instanceof InvalidTypeIdException t) {
+            Matcher m = Pattern.compile("known type ids = \\[([^\\]]*)\\]").matcher(e.getOriginalMessage());
+            String known = m.find() ? m.group(1) : "";
+            problem = t.getTypeId() == null ? "missing 'type'" : "unknown type '" + t.getTypeId() + "'";
+            problem += known.isEmpty() ? "" : "; accepted types: " + known;
+        } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+            problem = "wrong type: expected " + typeName(mi.getTargetType()) + " ("
+                    + e.getOriginalMessage().lines().findFirst().orElse("").replaceAll(" \\(for .*", "") + ")";
+        } else {
+            problem = e.getOriginalMessage().lines().findFirst().orElse("invalid value");
+        }
+        ConfigTree.Origin o = tree.originOf(path);
+        return new SlowfastException((o != null ? o : file) + ": " + (path.isEmpty() ? "" : path + ": ") + problem, e);
+    }
+
+    private static String typeName(Class<?> c) {
+        if (c == Integer.class || c == int.class || c == Long.class || c == long.class) {
+            return "an integer";
+        }
+        if (c == Double.class || c == double.class) {
+            return "a number";
+        }
+        if (c == Boolean.class || c == boolean.class) {
+            return "true or false";
+        }
+        if (c == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(c)) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(c) || c.isRecord()) {
+            return "a dict";
+        }
+        return c.getSimpleName();
+    }
+}

@@ -1,0 +1,7 @@
+package org.slowfast.data.pipeline;
+
+import java.util.List;
+
+/** {@code Collect}: the keys a sample keeps (a no-op on the JVM, kept for config compatibility). */
+public record Collect(List<String> keys, List<String> metaKeys, String metaName, Boolean nested)
+        implements PipelineStep {}
