@@ -71,7 +71,7 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
             out[i] = switch (dtype) {
                 case FLOAT32 -> b.getFloat();
                 case FLOAT64 -> (float) b.getDouble();
-                case FLOAT16 -> Float.float16ToFloat(b.getShort());
+                case FLOAT16 -> halfToFloat(b.getShort());
                 case INT64 -> b.getLong();
                 case INT32 -> b.getInt();
                 case UINT8 -> b.get() & 0xff;
@@ -79,5 +79,21 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
             };
         }
         return out;
+    }
+
+    /** IEEE 754 binary16 to float32 (subnormals, infinities and NaN included). */
+    public static float halfToFloat(short h) {
+        int bits = h & 0xffff;
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >>> 10) & 0x1f;
+        int mant = bits & 0x3ff;
+        if (exp == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign != 0 ? -v : v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 }
