@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
         subcommands = {
             CommandLine.HelpCommand.class,
             PrintConfigCommand.class,
+            InfoCommand.class,
+            BenchmarkCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */

@@ -1,0 +1,112 @@
+package org.slowfast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code slowfast info} against the published parameter counts and the paper's conv+fc GFLOPs (§6.2). */
+class InfoCommandTest {
+    static final Path SLOWFAST = Path.of("configs/recognition/slowfast");
+    /** Published parameter counts of the seed configs (MMAction2 0.x metafile). */
+    static final Map<String, Long> PARAMS = Map.of(
+            "slowfast_r50_4x16x1_256e_kinetics400_rgb", 34_479_288L,
+            "slowfast_r50_video_4x16x1_256e_kinetics400_rgb", 34_479_288L,
+            "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb", 34_479_288L,
+            "slowfast_r50_8x8x1_256e_kinetics400_rgb", 34_565_560L,
+            "slowfast_r101_r50_4x16x1_256e_kinetics400_rgb", 62_384_312L,
+            "slowfast_r101_8x8x1_256e_kinetics400_rgb", 62_912_312L,
+            "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb", 84_843_704L,
+            "slowfast_r50_16x8x1_22e_sthv1_rgb", 34_044_630L);
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            var cl = SlowfastCommand.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Run(code, buf.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    static JsonNode json(String... args) throws Exception {
+        Run r = run(args);
+        assertEquals(0, r.code(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    @Test
+    void r50JsonAtTheTestInput() throws Exception {
+        JsonNode j = json("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString(),
+                "--json");
+        assertEquals(34_479_288L, j.get("params").asLong());
+        assertEquals(36.10, j.get("flops").asDouble() / 1e9, 0.005);
+        assertEquals("[1,3,32,256,256]", j.get("input_shape").toString());
+        assertEquals(642, j.get("state_dict").size());
+        assertEquals("[]", j.get("state_dict").get("backbone.fast_path.layer4.2.conv3.bn.num_batches_tracked")
+                .toString());
+        assertEquals("[400,2304]", j.get("state_dict").get("cls_head.fc_cls.weight").toString());
+        long stageParams = 0;
+        for (JsonNode s : j.get("stages")) {
+            stageParams += s.get("params").asLong();
+        }
+        assertEquals(34_479_288L, stageParams);
+    }
+
+    @Test
+    void eightByEightAtAGivenShape() throws Exception {
+        JsonNode j = json("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString(),
+                "--json", "--shape", "1", "3", "32", "256", "256", "--cfg-options", "model.backbone.resample_rate=4",
+                "model.backbone.speed_ratio=4", "model.backbone.slow_pathway.fusion_kernel=7");
+        assertEquals(34_565_560L, j.get("params").asLong());
+        assertEquals(65.71, j.get("flops").asDouble() / 1e9, 0.005);
+    }
+
+    @Test
+    void everySeedConfigMatchesItsPublishedParameterCount() throws Exception {
+        int found = 0;
+        for (var e : PARAMS.entrySet()) {
+            Path p = SLOWFAST.resolve(e.getKey() + ".yaml");
+            if (Files.exists(p)) {
+                found++;
+                assertEquals(e.getValue(), json("info", p.toString(), "--json").get("params").asLong(), e.getKey());
+            }
+        }
+        assertTrue(found >= 1);
+    }
+
+    @Test
+    void tableAndErrors() {
+        Run r = run("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString());
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("params: 34,479,288 (34.48 M)"), r.out());
+        assertTrue(r.out().contains("36.10 GFLOPs per view"), r.out());
+        assertTrue(r.out().contains("| backbone.slow_path.layer3_lateral |"), r.out());
+        Run bad = run("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString(),
+                "--cfg-options", "model.backbone.fast_pathway.depth=18");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("error: ") && bad.err().contains("model.backbone.fast_pathway.depth"),
+                bad.err());
+        Run shortClip = run("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString(),
+                "--shape", "1", "3", "4", "64", "64");
+        assertEquals(2, shortClip.code());
+        assertTrue(shortClip.err().contains("shorter than model.backbone.resample_rate (8)"), shortClip.err());
+    }
+}
