@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             CommandLine.HelpCommand.class,
             PrintConfigCommand.class,
             InfoCommand.class,
+            BenchmarkCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */

@@ -1,0 +1,85 @@
+package org.slowfast.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import org.slowfast.config.LoadedConfig;
+import org.slowfast.io.PthReader;
+import org.slowfast.model.AverageClips;
+import org.slowfast.model.Recognizer3D;
+import org.slowfast.model.StateDicts;
+
+/**
+ * A {@link Recognizer3D} ready for testing on one device: built from the config, with a checkpoint's state dict
+ * loaded strictly (or seeded initial weights when there is none, as MMAction2's benchmark).
+ */
+public final class InferenceModel implements AutoCloseable {
+    private final Recognizer3D model;
+    private final NDManager manager;
+    private final ParameterStore parameters;
+    private final AverageClips averageClips;
+
+    private InferenceModel(Recognizer3D model, NDManager manager, AverageClips averageClips) {
+        this.model = model;
+        this.manager = manager;
+        this.parameters = new ParameterStore(manager, false);
+        this.averageClips = averageClips;
+    }
+
+    /**
+     * Builds the config's model on {@code device}; loads {@code checkpoint} (any .pth PthReader reads) strictly when
+     * given. {@code averageClips} overrides {@code test_cfg.average_clips} when not null.
+     */
+    public static InferenceModel load(LoadedConfig cfg, Path checkpoint, Device device, AverageClips averageClips) {
+        Recognizer3D model = Recognizer3D.build(cfg);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            TestInputShape shape = TestInputShape.of(cfg.config().data().test().pipeline(), "data.test.pipeline");
+            model.initializeWeights(manager, DataType.FLOAT32, 0,
+                    new Shape(1, 3, shape.clipLen(), shape.height(), shape.width()));
+            if (checkpoint != null) {
+                StateDicts.load(model, PthReader.read(checkpoint).stateDict(), true, checkpoint.toString());
+            }
+            return new InferenceModel(model, manager, averageClips != null ? averageClips : model.averageClips());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Scores of a batch of B videos given as {@code B×V×3×T×H×W} floats (row-major): B rows of K averaged scores,
+     * or B·V rows of logits for {@link AverageClips#NONE}.
+     */
+    public float[][] predict(float[] views, long[] shape) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray input = scope.create(views, new Shape(shape));
+            NDArray scores = model.predict(parameters, input, averageClips);
+            int rows = Math.toIntExact(scores.getShape().get(0));
+            int classes = Math.toIntExact(scores.getShape().get(1));
+            float[] flat = scores.toFloatArray();
+            float[][] out = new float[rows][classes];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(flat, r * classes, out[r], 0, classes);
+            }
+            return out;
+        }
+    }
+
+    public int numClasses() {
+        return model.numClasses();
+    }
+
+    public AverageClips averageClips() {
+        return averageClips;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
