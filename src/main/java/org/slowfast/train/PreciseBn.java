@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 import java.util.Iterator;
 import java.util.List;
 import org.slowfast.SlowfastException;
@@ -44,8 +43,7 @@ public final class PreciseBn {
                 }
             }
             for (int k = 0; k < bns.size(); k++) {
-                bns.get(k).runningMean().getArray().set(FloatBuffer.wrap(means[k]));
-                bns.get(k).runningVar().getArray().set(FloatBuffer.wrap(vars[k]));
+                bns.get(k).setRunningStatistics(means[k], vars[k]);
             }
         } finally {
             for (int k = 0; k < bns.size(); k++) {
