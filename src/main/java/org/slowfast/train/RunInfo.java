@@ -27,8 +27,17 @@ public final class RunInfo {
                 "slowfast-java: " + Version.get() + "+" + gitRevision());
     }
 
+    private static String revision;
+
     /** The source tree's git revision (short hash), or "unknown". */
-    public static String gitRevision() {
+    public static synchronized String gitRevision() {
+        if (revision == null) {
+            revision = readGitRevision();
+        }
+        return revision;
+    }
+
+    private static String readGitRevision() {
         String home = System.getProperty("slowfast.home", ".");
         try {
             Process p = new ProcessBuilder("git", "-C", Path.of(home).toString(), "rev-parse", "--short", "HEAD")

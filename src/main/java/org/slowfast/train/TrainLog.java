@@ -34,10 +34,15 @@ public final class TrainLog implements AutoCloseable {
     private final BufferedWriter text;
     private final BufferedWriter json;
     private final PrintStream console;
+    private final boolean echoTrainLines;
     private final List<double[]> buffer = new ArrayList<>();
 
-    /** Opens (appends to) the two log files of {@code timestamp}; lines are echoed to {@code console} if not null. */
-    public TrainLog(Path workDir, String timestamp, PrintStream console) {
+    /**
+     * Creates the two log files of {@code timestamp}. Lines are echoed to {@code console} if not null, train lines
+     * only with {@code echoTrainLines} (a progress bar shows them otherwise).
+     */
+    public TrainLog(Path workDir, String timestamp, PrintStream console, boolean echoTrainLines) {
+        this.echoTrainLines = echoTrainLines;
         this.textFile = workDir.resolve(timestamp + ".log");
         this.jsonFile = workDir.resolve(timestamp + ".log.json");
         this.console = console;
@@ -59,9 +64,13 @@ public final class TrainLog implements AutoCloseable {
 
     /** One "time - mmaction - INFO - message" text line (multi-line messages keep their newlines). */
     public void info(String message) {
+        info(message, true);
+    }
+
+    private void info(String message, boolean echo) {
         String line = LocalDateTime.now().format(LINE_TIME) + " - mmaction - INFO - " + message;
         write(text, line);
-        if (console != null) {
+        if (console != null && echo) {
             console.println(line);
         }
     }
@@ -124,7 +133,7 @@ public final class TrainLog implements AutoCloseable {
         }
         List<String> items = new ArrayList<>();
         vars.forEach((k, v) -> items.add(String.format(Locale.ROOT, "%s: %.4f", k, v)));
-        info(line + String.join(", ", items));
+        info(line + String.join(", ", items), echoTrainLines);
         LinkedHashMap<String, Object> obj = new LinkedHashMap<>();
         obj.put("mode", "train");
         obj.put("epoch", epoch);

@@ -87,7 +87,7 @@ public final class Trainer {
         Path configCopy = workDir.resolve(loaded.file().getFileName());
         org.slowfast.io.AtomicFiles.writeString(configCopy, loaded.toYaml());
         boolean terminal = System.console() != null && console != null;
-        try (TrainLog log = new TrainLog(workDir, timestamp, terminal ? null : console);
+        try (TrainLog log = new TrainLog(workDir, timestamp, console, !terminal);
                 BatchSource train = sources.train(options.seed());
                 DataParallel dp = new DataParallel(options.devices(), () -> Recognizer3D.build(loaded), options.seed(),
                         inputShape(train));
