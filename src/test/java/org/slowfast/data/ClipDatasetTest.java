@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.data.video.IndexedClip;
+import org.slowfast.data.video.VideoWriter;
 
 class ClipDatasetTest {
     @TempDir Path root;
@@ -81,5 +83,31 @@ class ClipDatasetTest {
                 "data.test.type=VideoDataset", "data.test.ann_file=" + root.resolve("videos.txt")));
         SlowfastException e = assertThrows(SlowfastException.class, () -> ClipDataset.build(video, "test"));
         assertEquals(root.resolve("videos.txt") + ":2: expected 'filename label': 'b.mp4'", e.getMessage());
+    }
+
+    @Test
+    void videoDatasetDecodesTheSampledFramesWithStartIndexZero() throws Exception {
+        Files.createDirectories(root.resolve("videos"));
+        IndexedClip.write(root.resolve("videos/a.mp4"), 64, 48, 30, VideoWriter.Codec.H264, 12);
+        Files.writeString(root.resolve("list.txt"), "a.mp4 2\n");
+        String pipeline = String.join("\n",
+                "- {type: DecordInit}",
+                "- {type: SampleFrames, clip_len: 4, frame_interval: 3, num_clips: 2, test_mode: true}",
+                "- {type: DecordDecode}",
+                "- {type: FormatShape, input_format: NCTHW}");
+        LoadedConfig cfg = LoadedConfig.load(TinyData.config(root, pipeline, "").file(), java.util.List.of(
+                "data.test.type=VideoDataset", "data.test.data_prefix=" + root.resolve("videos")));
+        Sample s = ClipDataset.build(cfg, "test").sample(0, 0, 0);
+        assertEquals(30, s.totalFrames);
+        // N = 30, L = 12, 2 clips: avg = 9.5, offsets int(4.75) = 4, int(14.25) = 14; start_index 0
+        assertArrayEquals(new int[] {4, 7, 10, 13, 14, 17, 20, 23}, s.frameInds);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(s.frameInds[i], IndexedClip.decode(s.decoded.get(i)));
+        }
+        assertArrayEquals(new long[] {2, 3, 4, 48, 64}, s.inputShape);
+        Files.writeString(root.resolve("list.txt"), "missing.mp4 2\n");
+        SlowfastException e = assertThrows(SlowfastException.class,
+                () -> ClipDataset.build(cfg, "test").sample(0, 0, 0));
+        assertEquals(root.resolve("videos/missing.mp4") + ": no such video file", e.getMessage());
     }
 }
