@@ -30,7 +30,7 @@ final class TorchUnpickler extends Unpickler {
     record TensorView(StorageRef storage, long offset, long[] size, long[] stride) {}
 
     /** A Python callable reached by GLOBAL; construction never fails (unknown classes become a {@link PyObject}). */
-    private record Callable(String name, Function<Object[], Object> body) implements IObjectConstructor {
+    private record PyCallable(String name, Function<Object[], Object> body) implements IObjectConstructor {
         @Override
         public Object construct(Object[] args) {
             try {
@@ -59,6 +59,11 @@ final class TorchUnpickler extends Unpickler {
 
         NumpyDType(String code) {
             this.code = code;
+        }
+
+        @Override
+        public String toString() {
+            return "numpy.dtype(" + code + ")";
         }
     }
 
@@ -114,7 +119,7 @@ final class TorchUnpickler extends Unpickler {
         if (!(pid instanceof Object[] id) || id.length < 5 || !"storage".equals(id[0])) {
             throw new PickleException("unsupported persistent id");
         }
-        if (!(id[1] instanceof Callable c) || !(c.construct(new Object[0]) instanceof StorageType type)) {
+        if (!(id[1] instanceof PyCallable c) || !(c.construct(new Object[0]) instanceof StorageType type)) {
             throw new PickleException("unsupported storage type " + describe(id[1]));
         }
         if (id.length > 5 && id[5] != null) {
@@ -123,35 +128,35 @@ final class TorchUnpickler extends Unpickler {
         return storages.computeIfAbsent(String.valueOf(id[2]), key -> new StorageRef(type.dtype(), key));
     }
 
-    private Callable global(String module, String name) {
+    private PyCallable global(String module, String name) {
         String full = module + "." + name;
         if (module.equals("torch") && name.endsWith("Storage")) {
             Tensor.DType dtype = STORAGE_TYPES.get(name);
-            return new Callable(full, args -> dtype == null ? full : new StorageType(dtype));
+            return new PyCallable(full, args -> dtype == null ? full : new StorageType(dtype));
         }
         return switch (full) {
-            case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> new Callable(full,
+            case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> new PyCallable(full,
                     a -> new TensorView((StorageRef) a[0], ((Number) a[1]).longValue(), longs(a[2]), longs(a[3])));
             case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" ->
-                    new Callable(full, a -> a[0]);
-            case "collections.OrderedDict" -> new Callable(full, a -> new LinkedHashMap<>());
+                    new PyCallable(full, a -> a[0]);
+            case "collections.OrderedDict" -> new PyCallable(full, a -> new LinkedHashMap<>());
             default -> module.startsWith("numpy") ? numpy(full, name) : fallback(full);
         };
     }
 
-    private static Callable numpy(String full, String name) {
+    private static PyCallable numpy(String full, String name) {
         return switch (name) {
-            case "dtype" -> new Callable(full, a -> new NumpyDType((String) a[0]));
-            case "scalar" -> new Callable(full, a -> decodeNumpy((NumpyDType) a[0], (byte[]) a[1], 0));
-            case "_reconstruct" -> new Callable(full, a -> new NumpyArray());
+            case "dtype" -> new PyCallable(full, a -> new NumpyDType((String) a[0]));
+            case "scalar" -> new PyCallable(full, a -> decodeNumpy((NumpyDType) a[0], (byte[]) a[1], 0));
+            case "_reconstruct" -> new PyCallable(full, a -> new NumpyArray());
             default -> fallback(full);
         };
     }
 
     /** razorvine's own constructors (bytes, set, datetime, ...) when it has one, else a {@link PyObject}. */
-    private static Callable fallback(String full) {
+    private static PyCallable fallback(String full) {
         IObjectConstructor known = objectConstructors.get(full);
-        return new Callable(full, args -> {
+        return new PyCallable(full, args -> {
             if (known == null) {
                 throw new PickleException("unknown class");
             }
@@ -257,7 +262,7 @@ final class TorchUnpickler extends Unpickler {
     }
 
     private static String describe(Object o) {
-        if (o instanceof Callable c) {
+        if (o instanceof PyCallable c) {
             return c.name();
         }
         return o instanceof NumpyArray ? "numpy.ndarray" : String.valueOf(o);

@@ -69,6 +69,12 @@ public final class BatchNorm3d extends AbstractBlock implements StateModule {
         numBatchesTracked = n;
     }
 
+    /** Overwrites the running statistics (precise BN writes back its averages), converting to the array dtype. */
+    public void setRunningStatistics(float[] mean, float[] var) {
+        TensorArrays.write(runningMean.getArray(), mean);
+        TensorArrays.write(runningVar.getArray(), var);
+    }
+
     /** Torch-convention momentum (0.1 by default; precise BN sets 1.0 to make the running stats the batch stats). */
     public double momentum() {
         return momentum;

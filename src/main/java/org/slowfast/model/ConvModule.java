@@ -82,10 +82,6 @@ public final class ConvModule extends AbstractBlock implements StateModule {
         return outputShape(in).size() * inChannels * kernel.size();
     }
 
-    long parameterCount() {
-        return weight.getShape().size() + (bn == null ? 0 : 2L * bn.channels());
-    }
-
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {outputShape(inputShapes[0])};

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -107,10 +106,6 @@ public final class ResNet3dPathway extends AbstractBlock implements StateModule 
         b.getChildren().values().forEach(c -> forEachBatchNorm(c, action));
     }
 
-    public boolean hasLaterals() {
-        return !laterals.isEmpty();
-    }
-
     /** Channels of the last stage's output. */
     public int outChannels() {
         return outChannels;
@@ -174,11 +169,5 @@ public final class ResNet3dPathway extends AbstractBlock implements StateModule 
         for (int i = 0; i < laterals.size(); i++) {
             laterals.get(i).collectState(prefix + (i == 0 ? "conv1_lateral." : "layer" + i + "_lateral."), out);
         }
-    }
-
-    /** Trainable parameter count of a block (frozen ones excluded). */
-    static long trainableCount(ai.djl.nn.Block b) {
-        return b.getParameters().values().stream().filter(Parameter::requiresGradient)
-                .mapToLong(p -> p.getShape().size()).sum();
     }
 }

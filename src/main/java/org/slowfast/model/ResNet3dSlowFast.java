@@ -130,11 +130,6 @@ public final class ResNet3dSlowFast extends AbstractBlock implements StateModule
         return new Shape(s.get(0), s.get(1), t, s.get(3), s.get(4));
     }
 
-    /** Output channels of the slow and fast path. */
-    long[] outChannels() {
-        return new long[] {slowPath.outChannels(), fastPath.outChannels()};
-    }
-
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         List<StageProfile> rows = profile(inputShapes[0]);

@@ -169,6 +169,11 @@ class PthReaderTest {
     }
 
     @Test
+    void unsupportedDtypeIsNamed() {
+        assertOneLineError(fixture("bfloat16.pth"), "unsupported storage type torch.BFloat16Storage");
+    }
+
+    @Test
     void nonCheckpointsAreOneLineErrors(@TempDir Path dir) throws IOException {
         Path text = dir.resolve("notes.pth");
         Files.writeString(text, "model = dict(type='Recognizer3D')\n");

@@ -48,6 +48,32 @@ class TinyModelTest {
     }
 
     @Test
+    void deeperTinySlowPathsRun() {
+        for (String depth : new String[] {"101", "152"}) {
+            Recognizer3D m = TinyModels.initialized(manager, 1, "model.backbone.slow_pathway.depth=" + depth);
+            NDArray x = TinyModels.input(manager, new Shape(1, 3, 8, 32, 32), 2);
+            assertEquals(new Shape(1, 5), logits(m, x, true).getShape());
+            assertEquals(new Shape(1, 5), logits(m, x, false).getShape());
+        }
+        assertEquals(948, StateDicts.shapes(TinyModels.build("model.backbone.slow_pathway.depth=101")).size());
+    }
+
+    @Test
+    void batchNormRunningStatisticsCanBeWritten() {
+        Recognizer3D m = TinyModels.initialized(manager, 1);
+        BatchNorm3d bn = m.batchNorms().get(1).bn();
+        float[] mean = new float[bn.channels()];
+        float[] var = new float[bn.channels()];
+        java.util.Arrays.fill(mean, 0.25f);
+        java.util.Arrays.fill(var, 4f);
+        bn.setRunningStatistics(mean, var);
+        String key = m.batchNorms().get(1).prefix();
+        LinkedHashMap<String, Tensor> s = StateDicts.stateDict(m);
+        assertArrayEquals(mean, s.get(key + ".running_mean").toFloats());
+        assertArrayEquals(var, s.get(key + ".running_var").toFloats());
+    }
+
+    @Test
     void initialisationFollowsMmaction2AndIsSeeded() {
         Recognizer3D a = TinyModels.initialized(manager, 7);
         Recognizer3D b = TinyModels.initialized(manager, 7);
