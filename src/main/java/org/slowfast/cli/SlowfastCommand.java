@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             PrintConfigCommand.class,
             InfoCommand.class,
             BenchmarkCommand.class,
+            AnalyzeLogsCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */

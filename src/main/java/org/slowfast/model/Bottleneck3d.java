@@ -53,9 +53,17 @@ public final class Bottleneck3d extends AbstractBlock implements StateModule {
     }
 
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        NDArray out = conv3.apply(ps, conv2.apply(ps, conv1.apply(ps, x, training), training), training);
-        NDArray identity = downsample != null ? downsample.apply(ps, x, training) : x;
-        return Activation.relu(out.add(identity));
+        NDArray out = conv1.apply(ps, x, training);
+        out = Release.after(out, conv2.apply(ps, out, training));
+        out = Release.after(out, conv3.apply(ps, out, training));
+        if (downsample != null) {
+            try (NDArray identity = downsample.apply(ps, x, training)) {
+                out = Release.after(out, out.add(identity));
+            }
+        } else {
+            out = Release.after(out, out.add(x));
+        }
+        return Release.after(out, Activation.relu(out));
     }
 
     @Override

@@ -53,13 +53,14 @@ public final class ConvModule extends AbstractBlock implements StateModule {
         return bn;
     }
 
+    /** Runs the module; the input stays open, every intermediate is closed (see {@link Release}). */
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray y = Conv3d.conv3d(x, w, null, stride, padding, dilation, 1).singletonOrThrow();
         if (bn != null) {
-            y = bn.apply(ps, y, training);
+            y = Release.after(y, bn.apply(ps, y, training));
         }
-        return relu ? Activation.relu(y) : y;
+        return relu ? Release.after(y, Activation.relu(y)) : y;
     }
 
     @Override

@@ -36,10 +36,15 @@ public final class ResLayer extends AbstractBlock implements StateModule {
     }
 
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+        NDArray y = x;
         for (Bottleneck3d b : blocks) {
-            x = b.apply(ps, x, training);
+            NDArray next = b.apply(ps, y, training);
+            if (y != x) {
+                y.close();
+            }
+            y = next;
         }
-        return x;
+        return y;
     }
 
     @Override

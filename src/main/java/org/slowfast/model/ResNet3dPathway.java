@@ -124,7 +124,8 @@ public final class ResNet3dPathway extends AbstractBlock implements StateModule 
     }
 
     NDArray stem(ParameterStore ps, NDArray x, boolean training) {
-        return Pool.maxPool3d(conv1.apply(ps, x, training), new Shape(1, 3, 3), poolStride, new Shape(0, 1, 1), false);
+        NDArray c = conv1.apply(ps, x, training);
+        return Release.after(c, Pool.maxPool3d(c, new Shape(1, 3, 3), poolStride, new Shape(0, 1, 1), false));
     }
 
     Shape stemShape(Shape in) {

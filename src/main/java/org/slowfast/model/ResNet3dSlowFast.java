@@ -53,17 +53,15 @@ public final class ResNet3dSlowFast extends AbstractBlock implements StateModule
     /** x: N×3×T×H×W. Returns (slow, fast) features of the last stage. */
     NDList apply(ParameterStore ps, NDArray x, boolean training) {
         long t = x.getShape().get(2);
-        NDArray slow = temporalSubsample(x, resampleRate, slowFrames(t));
-        NDArray fast = temporalSubsample(x, fastStep(), t / fastStep());
-        slow = slowPath.stem(ps, slow, training);
-        fast = fastPath.stem(ps, fast, training);
+        NDArray slow = stem(ps, slowPath, x, resampleRate, slowFrames(t), training);
+        NDArray fast = stem(ps, fastPath, x, fastStep(), t / fastStep(), training);
         List<ConvModule> laterals = slowPath.laterals();
         if (!laterals.isEmpty()) {
             slow = fuse(slow, laterals.get(0).apply(ps, fast, training), t);
         }
         for (int i = 0; i < ResNet3dPathway.STAGES; i++) {
-            slow = slowPath.layers().get(i).apply(ps, slow, training);
-            fast = fastPath.layers().get(i).apply(ps, fast, training);
+            slow = Release.after(slow, slowPath.layers().get(i).apply(ps, slow, training));
+            fast = Release.after(fast, fastPath.layers().get(i).apply(ps, fast, training));
             if (i < ResNet3dPathway.STAGES - 1 && !laterals.isEmpty()) {
                 slow = fuse(slow, laterals.get(i + 1).apply(ps, fast, training), t);
             }
@@ -71,19 +69,31 @@ public final class ResNet3dSlowFast extends AbstractBlock implements StateModule
         return new NDList(slow, fast);
     }
 
-    private static NDArray temporalSubsample(NDArray x, int step, long frames) {
-        return step == 1 ? x : x.get(":, :, 0:" + frames * step + ":" + step);
+    /** The pathway's stem on every {@code step}-th frame of x (frames 0, step, 2·step, …). */
+    private static NDArray stem(ParameterStore ps, ResNet3dPathway path, NDArray x, int step, long frames,
+            boolean training) {
+        if (step == 1) {
+            return path.stem(ps, x, training);
+        }
+        try (NDArray frameSubset = x.get(":, :, 0:" + frames * step + ":" + step)) {
+            return path.stem(ps, frameSubset, training);
+        }
     }
 
+    /** slow ⊕ lateral on the channel axis; closes both inputs. */
     private NDArray fuse(NDArray slow, NDArray lateral, long clipFrames) {
         long ts = slow.getShape().get(2);
         long tl = lateral.getShape().get(2);
         if (ts != tl) {
+            slow.close();
+            lateral.close();
             throw new SlowfastException("a clip of " + clipFrames + " frames gives the slow path " + ts
                     + " frames but the fast-to-slow lateral " + tl + "; clip_len must be a multiple of"
                     + " model.backbone.resample_rate (" + resampleRate + ")");
         }
-        return slow.concat(lateral, 1);
+        try (lateral) {
+            return Release.after(slow, slow.concat(lateral, 1));
+        }
     }
 
     @Override

@@ -1,0 +1,396 @@
+package org.slowfast.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.slowfast.SlowfastException;
+import org.slowfast.config.Config;
+import org.slowfast.config.EvaluationConfig;
+import org.slowfast.config.LoadedConfig;
+import org.slowfast.config.OptimizerHookConfig;
+import org.slowfast.config.PreciseBnConfig;
+import org.slowfast.eval.Devices;
+import org.slowfast.eval.Evaluator;
+import org.slowfast.io.Checkpoint;
+import org.slowfast.io.PthReader;
+import org.slowfast.io.PthWriter;
+import org.slowfast.model.Recognizer3D;
+import org.slowfast.model.StateDicts;
+
+/**
+ * MMAction2's epoch-based runner for {@code tools/train.py}: per-iteration LR schedule, synchronous data-parallel
+ * SGD steps with gradient clipping, interval logs, precise BN, checkpoints ({@code epoch_N.pth}, {@code latest.pth},
+ * {@code best_<metric>_epoch_N.pth}), validation, resume and a NaN stop. Dropout and data order are seeded per
+ * epoch from the run seed, so a resumed run continues exactly as an uninterrupted one.
+ */
+public final class Trainer {
+    /** The run's settings (the command line, resolved). */
+    public record Options(Path workDir, long seed, boolean deterministic, boolean validate, List<Device> devices,
+            Path resumeFrom, boolean autoResume, Path loadFrom) {}
+
+    /** Creates the data of the run's splits. */
+    public interface Sources {
+        BatchSource train(long seed);
+
+        /** The precise-BN loader: the train split, shuffled with its own seed. */
+        BatchSource preciseBn(long seed);
+
+        BatchSource val();
+    }
+
+    private static final Pattern EPOCH_FILE = Pattern.compile("epoch_(\\d+)\\.pth");
+
+    private final LoadedConfig loaded;
+    private final Config cfg;
+    private final Options options;
+    private final Sources sources;
+    private final PrintStream console;
+
+    public Trainer(LoadedConfig loaded, Options options, Sources sources, PrintStream console) {
+        this.loaded = loaded;
+        this.cfg = loaded.config();
+        this.options = options;
+        this.sources = sources;
+        this.console = console;
+    }
+
+    /** Trains; returns the work dir's JSON log. A non-finite loss stops with a {@link SlowfastException}. */
+    public Path run() {
+        Path workDir = options.workDir();
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new SlowfastException(workDir + ": cannot create the work dir: " + e.getMessage());
+        }
+        int totalEpochs = cfg.totalEpochs() == null ? 1 : cfg.totalEpochs();
+        String timestamp = LocalDateTime.now().format(TrainLog.TIMESTAMP);
+        Path configCopy = workDir.resolve(loaded.file().getFileName());
+        org.slowfast.io.AtomicFiles.writeString(configCopy, loaded.toYaml());
+        boolean terminal = System.console() != null && console != null;
+        try (TrainLog log = new TrainLog(workDir, timestamp, console, !terminal);
+                BatchSource train = sources.train(options.seed());
+                DataParallel dp = new DataParallel(options.devices(), () -> Recognizer3D.build(loaded), options.seed(),
+                        inputShape(train));
+                TorchSgd optimizer = new TorchSgd(dp.main().model().namedParameters(), cfg.optimizer())) {
+            Engine.getInstance().setRandomSeed((int) options.seed());
+            String env = RunInfo.envInfo(options.devices());
+            log.info("Environment info:\n" + "-".repeat(60) + "\n" + env + "\n" + "-".repeat(60) + "\n");
+            log.info("Distributed training: False");
+            log.info("Config:\n" + loaded.toYaml());
+            log.info("Set random seed to " + options.seed() + ", deterministic: " + options.deterministic());
+            if (options.deterministic() && JniUtils.getNumThreads() != 1) {
+                log.info("warning: --deterministic on the CPU needs one intra-op thread "
+                        + "(-Dai.djl.pytorch.num_threads=1); " + JniUtils.getNumThreads() + " are in use");
+            }
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("env_info", env);
+            meta.put("seed", options.seed());
+            meta.put("config_name", loaded.file().getFileName().toString());
+            meta.put("work_dir", workDir.toAbsolutePath().getFileName().toString());
+            if (options.validate()) {
+                meta.put("hook_msgs", new LinkedHashMap<>());
+            }
+            log.meta(meta);
+            Run run = new Run(log, train, dp, optimizer, totalEpochs, meta, timestamp);
+            run.restore();
+            run.loop(terminal);
+            log.info("Training finished; logs in " + log.textFile() + " and " + log.jsonFile());
+            try {
+                CurvePlot.plot(List.of(log.jsonFile()), List.of("loss_cls", "top1_acc"), null,
+                        workDir.resolve("curves.png"));
+            } catch (SlowfastException e) {
+                log.info("curves.png not written: " + e.getMessage());
+            }
+            return log.jsonFile();
+        }
+    }
+
+    private static Shape inputShape(BatchSource train) {
+        long[] s = train.sampleShape();
+        return new Shape(1).addAll(new Shape(s).slice(s.length == 5 ? 1 : 0));
+    }
+
+    /** The mutable state of one run. */
+    private final class Run {
+        final TrainLog log;
+        final BatchSource train;
+        final DataParallel dp;
+        final TorchSgd optimizer;
+        final int totalEpochs;
+        final Map<String, Object> meta;
+        final LrSchedule schedule;
+        final Map<String, Object> hookMsgs = new LinkedHashMap<>();
+        int epoch;
+        long iter;
+
+        Run(TrainLog log, BatchSource train, DataParallel dp, TorchSgd optimizer, int totalEpochs,
+                Map<String, Object> meta, String timestamp) {
+            this.log = log;
+            this.train = train;
+            this.dp = dp;
+            this.optimizer = optimizer;
+            this.totalEpochs = totalEpochs;
+            this.meta = meta;
+            Object step = loaded.tree().get("lr_config") instanceof Map<?, ?> m ? m.get("step") : null;
+            this.schedule = new LrSchedule(cfg.lrConfig(), totalEpochs, train.length(), step instanceof Number);
+        }
+
+        /** {@code --resume-from} / {@code --auto-resume} / {@code load_from}. */
+        void restore() {
+            Path resume = options.resumeFrom();
+            if (resume == null && options.autoResume()) {
+                resume = latestCheckpoint(options.workDir());
+                if (resume == null) {
+                    log.info("auto-resume: no checkpoint in " + options.workDir() + "; training from scratch");
+                }
+            }
+            if (resume == null && cfg.resumeFrom() != null) {
+                resume = Path.of(cfg.resumeFrom());
+            }
+            Recognizer3D model = dp.main().model();
+            if (resume != null) {
+                Checkpoint ckpt = PthReader.read(resume);
+                StateDicts.load(model, ckpt.stateDict(), true, resume.toString());
+                if (ckpt.optimizer() != null) {
+                    optimizer.loadStateDict(ckpt.optimizer(), resume.toString());
+                }
+                epoch = intMeta(ckpt, "epoch", resume);
+                iter = intMeta(ckpt, "iter", resume);
+                if (ckpt.meta().get("hook_msgs") instanceof Map<?, ?> h) {
+                    h.forEach((k, v) -> hookMsgs.put(String.valueOf(k), v));
+                }
+                log.info("resumed epoch " + epoch + ", iter " + iter + " from " + resume);
+            } else {
+                Path load = options.loadFrom() != null ? options.loadFrom()
+                        : cfg.loadFrom() != null ? Path.of(cfg.loadFrom()) : null;
+                if (load != null) {
+                    StateDicts.load(model, PthReader.read(load).stateDict(), false, load.toString());
+                    log.info("load checkpoint from " + load);
+                }
+            }
+            dp.broadcastState();
+        }
+
+        void loop(boolean terminal) {
+            OptimizerHookConfig.GradClip clip = cfg.optimizerConfig().gradClip();
+            int interval = cfg.logConfig().interval();
+            long startIter = iter;
+            long totalIters = (long) totalEpochs * train.length();
+            long runStart = System.nanoTime();
+            log.info("workflow: [('train', 1)], max: " + totalEpochs + " epochs");
+            while (epoch < totalEpochs) {
+                Engine.getInstance().setRandomSeed((int) (options.seed() * 1_000_003L + epoch));
+                int length = train.length();
+                try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("Epoch " + (epoch + 1))
+                        .setInitialMax(length).setStyle(ProgressBarStyle.ASCII).setConsumer(
+                                new me.tongfei.progressbar.ConsoleProgressBarConsumer(console)).build() : null) {
+                    Iterator<BatchSource.Batch> batches = train.epoch(epoch);
+                    long tick = System.nanoTime();
+                    for (int i = 0; batches.hasNext(); i++) {
+                        BatchSource.Batch b = batches.next();
+                        double dataTime = (System.nanoTime() - tick) / 1e9;
+                        optimizer.applySchedule(schedule, epoch, iter);
+                        DataParallel.StepResult r = dp.step(b.imgs(), b.shape(), b.labels(), optimizer,
+                                clip == null ? null : clip.maxNorm(), clip == null ? 2 : clip.normType());
+                        if (!Double.isFinite(r.loss())) {
+                            String msg = "loss is " + r.loss() + " at epoch " + (epoch + 1) + ", iteration "
+                                    + (i + 1) + " (global iteration " + (iter + 1) + "); training stopped, the last"
+                                    + " good checkpoint is " + lastCheckpointName();
+                            log.info(msg);
+                            throw new SlowfastException(msg);
+                        }
+                        iter++;
+                        double time = (System.nanoTime() - tick) / 1e9;
+                        log.update(b.labels().length, time, dataTime, r);
+                        if (bar != null) {
+                            bar.step();
+                            bar.setExtraMessage(String.format(java.util.Locale.ROOT, " loss %.4f lr %.2e",
+                                    r.loss(), optimizer.lr()));
+                        }
+                        if ((i + 1) % interval == 0) {
+                            double perIter = (System.nanoTime() - runStart) / 1e9 / (iter - startIter);
+                            log.train(epoch + 1, i + 1, length, optimizer.lr(), memoryMb(),
+                                    perIter * (totalIters - iter));
+                        }
+                        tick = System.nanoTime();
+                    }
+                }
+                epoch++;
+                afterEpoch();
+            }
+        }
+
+        void afterEpoch() {
+            PreciseBnConfig pbn = cfg.preciseBn();
+            if (pbn != null && epoch % pbn.interval() == 0) {
+                log.info("Running Precise BN for " + pbn.numIters() + " iterations");
+                try (BatchSource source = sources.preciseBn(options.seed() + epoch)) {
+                    PreciseBn.update(dp.main(), source, pbn.numIters(), epoch);
+                }
+                dp.broadcastState();
+                log.info("BN stats updated");
+            }
+            if (epoch % cfg.checkpointConfig().interval() == 0 || epoch == totalEpochs) {
+                Path file = options.workDir().resolve("epoch_" + epoch + ".pth");
+                save(file);
+                copyAtomically(file, options.workDir().resolve("latest.pth"));
+                log.info("Saving checkpoint at " + epoch + " epochs");
+            }
+            if (options.validate() && shouldEvaluate()) {
+                evaluate();
+            }
+        }
+
+        boolean shouldEvaluate() {
+            EvaluationConfig ev = cfg.evaluation() != null ? cfg.evaluation()
+                    : new EvaluationConfig(null, null, null, null, null, null, null, null, null);
+            if (ev.start() == null) {
+                return epoch % ev.interval() == 0;
+            }
+            return epoch >= ev.start() && (epoch - ev.start()) % ev.interval() == 0;
+        }
+
+        void evaluate() {
+            EvaluationConfig ev = cfg.evaluation() != null ? cfg.evaluation()
+                    : new EvaluationConfig(null, null, null, null, null, null, null, null, null);
+            DataParallel.Replica main = dp.main();
+            double[][] scores;
+            int[] labels;
+            int length;
+            try (BatchSource val = sources.val()) {
+                scores = new double[val.size()][];
+                labels = new int[val.size()];
+                length = val.length();
+                Iterator<BatchSource.Batch> it = val.epoch(0);
+                while (it.hasNext()) {
+                    BatchSource.Batch b = it.next();
+                    try (NDManager scope = main.manager().newSubManager()) {
+                        NDArray imgs = scope.create(b.imgs(), new Shape(b.shape()));
+                        float[] flat = main.model().predict(main.store(), imgs).toFloatArray();
+                        int k = flat.length / b.labels().length;
+                        for (int n = 0; n < b.labels().length; n++) {
+                            double[] row = new double[k];
+                            for (int c = 0; c < k; c++) {
+                                row[c] = flat[n * k + c];
+                            }
+                            scores[b.indices()[n]] = row;
+                            labels[b.indices()[n]] = b.labels()[n];
+                        }
+                    }
+                }
+            }
+            LinkedHashMap<String, Double> results = new Evaluator(ev.metrics(), Evaluator.topkOf(cfg))
+                    .evaluate(scores, labels, log.infoStream());
+            log.val(epoch, length, optimizer.lr(), results);
+            String key = "auto".equals(ev.saveBest()) ? results.keySet().iterator().next() : ev.saveBest();
+            if (key == null || !results.containsKey(key)) {
+                return;
+            }
+            boolean less = "less".equals(ev.rule()) || (ev.rule() == null && key.contains("loss"));
+            double score = results.get(key);
+            Object prev = hookMsgs.get("best_score");
+            if (prev instanceof Number p && (less ? score >= p.doubleValue() : score <= p.doubleValue())) {
+                return;
+            }
+            if (hookMsgs.get("best_ckpt") instanceof String old) {
+                try {
+                    Files.deleteIfExists(Path.of(old));
+                } catch (IOException e) {
+                    log.info("cannot delete the previous best checkpoint " + old + ": " + e.getMessage());
+                }
+            }
+            Path best = options.workDir().resolve("best_" + key + "_epoch_" + epoch + ".pth");
+            hookMsgs.put("best_score", score);
+            hookMsgs.put("best_ckpt", best.toString());
+            save(best);
+            log.info("Now best checkpoint is saved as " + best.getFileName() + ".");
+            log.info(String.format(java.util.Locale.ROOT, "Best %s is %.4f at %d epoch.", key, score, epoch));
+        }
+
+        void save(Path file) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mmaction_version", "slowfast-java " + org.slowfast.Version.get());
+            m.put("git_revision", RunInfo.gitRevision());
+            m.put("config", loaded.toYaml());
+            m.putAll(meta);
+            m.put("epoch", epoch);
+            m.put("iter", iter);
+            m.put("time", LocalDateTime.now().toString());
+            m.put("hook_msgs", new LinkedHashMap<>(hookMsgs));
+            PthWriter.write(file, new Checkpoint(m, StateDicts.stateDict(dp.main().model()),
+                    cfg.checkpointConfig().saveOptimizer() ? optimizer.stateDict() : null));
+        }
+
+        String lastCheckpointName() {
+            Path latest = options.workDir().resolve("latest.pth");
+            return Files.exists(latest) ? latest.toString() : "none (no epoch finished)";
+        }
+
+        long memoryMb() {
+            long bytes = -1;
+            for (Device d : options.devices()) {
+                bytes = Math.max(bytes, d.isGpu() ? Devices.deviceMemoryUsed(d) : Devices.peakRssBytes());
+            }
+            return bytes < 0 ? -1 : bytes / (1024 * 1024);
+        }
+    }
+
+    private static int intMeta(Checkpoint ckpt, String key, Path file) {
+        if (!(ckpt.meta().get(key) instanceof Number n)) {
+            throw new SlowfastException(file + ": meta." + key + " is missing; cannot resume from a bare state dict");
+        }
+        return n.intValue();
+    }
+
+    /** mmcv's {@code find_latest_checkpoint}: {@code latest.pth}, else the highest {@code epoch_N.pth}. */
+    public static Path latestCheckpoint(Path workDir) {
+        Path latest = workDir.resolve("latest.pth");
+        if (Files.exists(latest)) {
+            return latest;
+        }
+        if (!Files.isDirectory(workDir)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(workDir)) {
+            return files.filter(p -> EPOCH_FILE.matcher(p.getFileName().toString()).matches())
+                    .max((a, b) -> Integer.compare(epochOf(a), epochOf(b))).orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int epochOf(Path p) {
+        Matcher m = EPOCH_FILE.matcher(p.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private static void copyAtomically(Path from, Path to) {
+        try {
+            Path tmp = Files.createTempFile(to.toAbsolutePath().getParent(), "." + to.getFileName(), ".tmp");
+            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new SlowfastException(to + ": cannot write: " + e.getMessage());
+        }
+    }
+}
