@@ -2,6 +2,7 @@ package org.slowfast.eval;
 
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -12,45 +13,67 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.slowfast.SlowfastException;
+import org.slowfast.train.BatchSource.Batch;
 
 /**
  * The test loop of MMAction2's {@code single_gpu_test}/{@code multi_gpu_test}: every batch of videos goes through one
  * model (one per device; devices take the next batch as they free up) and the scores come back in annotation order,
- * one row per video (one per view without averaging).
+ * one row per video (one per view without averaging), whatever order the batches finish in.
  */
 public final class TestRunner {
-    /** One batch: its first video's annotation index, {@code B×V×3×T×H×W} floats and that shape. */
-    public record Batch(int first, float[] views, long[] shape) {
-        public int size() {
-            return Math.toIntExact(shape[0]);
+    /** Per video (annotation index): its score rows (one, or one per view) and its label. */
+    public record Scores(float[][][] rows, int[] labels) {
+        /** All rows in annotation order. */
+        public float[][] flat() {
+            List<float[]> out = new ArrayList<>();
+            for (float[][] r : rows) {
+                out.addAll(List.of(r));
+            }
+            return out.toArray(float[][]::new);
         }
     }
 
     private TestRunner() {}
 
     /**
-     * Runs every batch of {@code batches} (in annotation order, consumed once) through the models and returns the
-     * score rows in annotation order. A progress bar with videos/s and ETA goes to stderr when it is a terminal.
+     * Runs every batch (consumed once, shared by the models) and files each video's scores and label under its
+     * annotation index. Every one of the {@code numVideos} videos must come exactly once. A progress bar with
+     * videos/s and ETA goes to stderr when it is a terminal.
      */
-    public static float[][] run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos) {
-        List<float[][]> perBatch = new ArrayList<>();
+    public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos) {
+        Scores scores = new Scores(new float[numVideos][][], new int[numVideos]);
         try (ProgressBar bar = progressBar(numVideos)) {
             if (models.size() == 1) {
                 while (batches.hasNext()) {
-                    Batch b = batches.next();
-                    perBatch.add(models.get(0).predict(b.views(), b.shape()));
-                    step(bar, b.size());
+                    file(scores, batches.next(), models.get(0), bar);
                 }
             } else {
-                runParallel(models, batches, perBatch, bar);
+                runParallel(models, batches, scores, bar);
             }
         }
-        List<float[]> rows = new ArrayList<>();
-        perBatch.forEach(b -> rows.addAll(List.of(b)));
-        return rows.toArray(float[][]::new);
+        for (int i = 0; i < numVideos; i++) {
+            if (scores.rows()[i] == null) {
+                throw new IllegalStateException("the data loader skipped video " + i);
+            }
+        }
+        return scores;
     }
 
-    private static void runParallel(List<InferenceModel> models, Iterator<Batch> batches, List<float[][]> perBatch,
+    private static void file(Scores scores, Batch b, InferenceModel model, ProgressBar bar) {
+        float[][] rows = model.predict(b.imgs(), b.shape());
+        int perVideo = rows.length / b.indices().length;
+        synchronized (scores) {
+            for (int j = 0; j < b.indices().length; j++) {
+                scores.rows()[b.indices()[j]] = Arrays.copyOfRange(rows, j * perVideo, (j + 1) * perVideo);
+                scores.labels()[b.indices()[j]] = b.labels()[j];
+            }
+            if (bar != null) {
+                bar.stepBy(b.indices().length);
+            }
+        }
+    }
+
+    private static void runParallel(List<InferenceModel> models, Iterator<Batch> batches, Scores scores,
             ProgressBar bar) {
         ExecutorService pool = Executors.newFixedThreadPool(models.size());
         try {
@@ -59,22 +82,13 @@ public final class TestRunner {
                 workers.add(pool.submit(() -> {
                     while (true) {
                         Batch b;
-                        int slot;
                         synchronized (batches) {
                             if (!batches.hasNext()) {
                                 return null;
                             }
                             b = batches.next();
-                            synchronized (perBatch) {
-                                slot = perBatch.size();
-                                perBatch.add(null);
-                            }
                         }
-                        float[][] scores = model.predict(b.views(), b.shape());
-                        synchronized (perBatch) {
-                            perBatch.set(slot, scores);
-                            step(bar, b.size());
-                        }
+                        file(scores, b, model, bar);
                     }
                 }));
             }
@@ -100,11 +114,5 @@ public final class TestRunner {
         }
         return new ProgressBarBuilder().setTaskName("test").setInitialMax(numVideos).setUnit(" videos", 1)
                 .showSpeed().setSpeedUnit(ChronoUnit.SECONDS).setStyle(ProgressBarStyle.ASCII).build();
-    }
-
-    private static void step(ProgressBar bar, int videos) {
-        if (bar != null) {
-            bar.stepBy(videos);
-        }
     }
 }
