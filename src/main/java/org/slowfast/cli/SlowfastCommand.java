@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             InfoCommand.class,
             BenchmarkCommand.class,
             AnalyzeLogsCommand.class,
+            MakeSyntheticCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */
