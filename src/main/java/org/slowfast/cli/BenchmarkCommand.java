@@ -72,7 +72,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     elapsed += seconds;
                     int timed = i + 1 - warmup;
                     if ((i + 1) % logInterval == 0 || i + 1 == numVideos) {
-                        System.out.printf(Locale.ROOT, "Done video [%d/ %d], fps: %.2f video / s%n", i + 1, numVideos,
+                        System.out.printf(Locale.ROOT, "Done video [%d/ %d], fps: %.4f video / s%n", i + 1, numVideos,
                                 timed / elapsed);
                     }
                 }

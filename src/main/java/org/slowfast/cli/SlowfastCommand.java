@@ -23,6 +23,9 @@ import picocli.CommandLine.Option;
             InfoCommand.class,
             BenchmarkCommand.class,
             AnalyzeLogsCommand.class,
+            MakeSyntheticCommand.class,
+            BuildRawframesCommand.class,
+            BuildFileListCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */

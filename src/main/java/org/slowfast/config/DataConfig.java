@@ -25,8 +25,11 @@ public record DataConfig(
         }
     }
 
-    /** {@code data.*_dataloader}: {@code build_dataloader} arguments that override {@code data}'s for one split. */
+    /**
+     * {@code data.*_dataloader}: {@code build_dataloader} arguments that override {@code data}'s for one split;
+     * {@code pin_memory} and {@code persistent_workers} are accepted and ignored.
+     */
     public record DataloaderConfig(
-            Integer videosPerGpu, Integer workersPerGpu, Boolean shuffle, Boolean dropLast, Boolean pinMemory,
+            Integer videosPerGpu, Integer workersPerGpu, Boolean dropLast, Boolean pinMemory,
             Boolean persistentWorkers) {}
 }
