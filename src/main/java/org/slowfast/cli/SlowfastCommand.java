@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
             BenchmarkCommand.class,
             AnalyzeLogsCommand.class,
             MakeSyntheticCommand.class,
+            BuildRawframesCommand.class,
+            BuildFileListCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */

@@ -65,6 +65,9 @@ public final class VideoFrameSource implements FrameSource {
     private final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
     private final IntPointer dstLinesize = new IntPointer(4);
 
+    /** When positive, frames are resized so that their short side has this length. */
+    private int shortSide;
+
     /** Index of the next frame the decoder will output, or -1 when unknown (just after a seek). */
     private int nextIndex;
     /** Frames below this index (leading frames of an open GOP after a seek) are not trusted. */
@@ -113,6 +116,18 @@ public final class VideoFrameSource implements FrameSource {
     @Override
     public int totalFrames() {
         return sortedPts.length;
+    }
+
+    /**
+     * Resizes the frames read from now on so that their short side is {@code length} pixels (aspect ratio kept,
+     * long side rounded, as mmcv's {@code imrescale}), with swscale's bilinear filter; 0 turns resizing off.
+     */
+    public VideoFrameSource resizeShortSide(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("short side must be >= 0, got " + length);
+        }
+        this.shortSide = length;
+        return this;
     }
 
     /** The frame indices of the keyframes (where a seek can land), ascending. */
@@ -312,9 +327,17 @@ public final class VideoFrameSource implements FrameSource {
 
     /** Converts {@link #frame} to packed RGB24 with swscale, straight into the frame's byte array. */
     private Frame toRgb() {
-        int w = frame.width();
-        int h = frame.height();
-        sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, AV_PIX_FMT_RGB24, SWS_BICUBIC,
+        int srcW = frame.width();
+        int srcH = frame.height();
+        int w = srcW;
+        int h = srcH;
+        if (shortSide > 0) {
+            double scale = (double) shortSide / Math.min(srcW, srcH);
+            w = (int) Math.round(srcW * scale);
+            h = (int) Math.round(srcH * scale);
+        }
+        int flags = w == srcW && h == srcH ? SWS_BICUBIC : SWS_BILINEAR;
+        sws = sws_getCachedContext(sws, srcW, srcH, frame.format(), w, h, AV_PIX_FMT_RGB24, flags,
                 null, null, (DoublePointer) null);
         if (sws == null) {
             throw error("cannot convert pixel format " + frame.format() + " to RGB");
@@ -329,7 +352,7 @@ public final class VideoFrameSource implements FrameSource {
         }
         dstData.put(0, rgbBuffer);
         dstLinesize.put(0, w * 3);
-        sws_scale(sws, frame.data(), frame.linesize(), 0, h, dstData, dstLinesize);
+        sws_scale(sws, frame.data(), frame.linesize(), 0, srcH, dstData, dstLinesize);
         byte[] rgb = new byte[(int) size];
         rgbBuffer.position(0).get(rgb);
         return new Frame(w, h, rgb);
