@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             MakeSyntheticCommand.class,
             BuildRawframesCommand.class,
             BuildFileListCommand.class,
+            BrowseDatasetCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */

@@ -17,6 +17,6 @@ public record DataConfig(
         }
     }
 
-    /** {@code data.*_dataloader}: overrides of the batch size and worker count for one split. */
-    public record DataloaderConfig(Integer videosPerGpu, Integer workersPerGpu) {}
+    /** {@code data.*_dataloader}: overrides of the batch size, worker count and drop_last for one split. */
+    public record DataloaderConfig(Integer videosPerGpu, Integer workersPerGpu, Boolean dropLast) {}
 }
