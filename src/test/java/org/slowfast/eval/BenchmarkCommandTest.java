@@ -25,10 +25,22 @@ class BenchmarkCommandTest {
                 "--log-interval", "2");
         assertEquals("0", r[0], r[2]);
         List<String> lines = r[1].lines().toList();
-        assertEquals("benchmark: tiny_test, input 1x6x3x8x32x32, device cpu(), 4 videos (2 warm-up)", lines.get(0));
+        assertEquals("benchmark: tiny_test, input 1x6x3x8x32x32, device cpu(), 4 videos (2 warm-up), model only",
+                lines.get(0));
         assertTrue(lines.get(1).startsWith("Done video [4/ 4], fps: "), r[1]);
         assertTrue(lines.get(2).matches("Overall fps: [0-9.]+ video / s \\([0-9.]+ s / video over 2 videos\\)"), r[1]);
         assertTrue(lines.get(3).matches("Peak RSS: [1-9][0-9]* MiB"), r[1]);
+    }
+
+    @Test
+    void pipelineModeLoadsTheTestVideosCyclically() {
+        // 8 videos from a test set of 6: the loader starts over
+        String[] r = run("benchmark", TestCommandTest.CONFIG, "--num-videos", "8", "--warmup", "1", "--pipeline");
+        assertEquals("0", r[0], r[2]);
+        List<String> lines = r[1].lines().toList();
+        assertEquals("benchmark: e2e, input 1x6x3x8x32x32, device cpu(), 8 videos (1 warm-up), decoding and "
+                + "transforms included", lines.get(0));
+        assertTrue(lines.get(2).matches("Overall fps: [0-9.]+ video / s \\([0-9.]+ s / video over 7 videos\\)"), r[1]);
     }
 
     @Test
