@@ -455,19 +455,34 @@ public final class VideoFrameSource implements FrameSource {
                 timestamps = false;
             }
         }
+        int firstKey = 0;
+        while (firstKey < n && !key[firstKey]) {
+            firstKey++;
+        }
+        if (firstKey > 0) {
+            // The stream starts mid-GOP (e.g. its head was cut off): the decoder drops frames until it can decode,
+            // so some packets have no frame. Decode up to the first keyframe to see which ones do.
+            if (timestamps) {
+                sorted = keepDecodable(sorted, firstKey < n ? pts[firstKey] : Long.MAX_VALUE);
+            } else {
+                sorted = new long[decodeFromStart(Long.MAX_VALUE).length];
+            }
+        }
+        int frames = sorted.length;
         if (!timestamps) {
-            long[] counted = new long[n];
-            for (int i = 0; i < n; i++) {
+            long[] counted = new long[frames];
+            for (int i = 0; i < frames; i++) {
                 counted[i] = i;
             }
-            return new PacketIndex(n, false, counted, new int[] {0}, new long[] {0});
+            return new PacketIndex(frames, false, counted, new int[] {0}, new long[] {0});
         }
         int keys = 0;
         int[] keyIndex = new int[n];
         long[] keySeek = new long[n];
         for (int i = 0; i < n; i++) {
-            if (key[i]) {
-                keyIndex[keys] = Arrays.binarySearch(sorted, pts[i]);
+            int index = key[i] ? Arrays.binarySearch(sorted, pts[i]) : -1;
+            if (index >= 0) {
+                keyIndex[keys] = index;
                 keySeek[keys] = seekTs[i];
                 keys++;
             }
@@ -494,7 +509,47 @@ public final class VideoFrameSource implements FrameSource {
             sortedKeyIndex = withStart;
             sortedKeySeek = seekWithStart;
         }
-        return new PacketIndex(n, true, sorted, sortedKeyIndex, sortedKeySeek);
+        return new PacketIndex(frames, true, sorted, sortedKeyIndex, sortedKeySeek);
+    }
+
+    /**
+     * Drops from {@code sorted} the timestamps before {@code keyPts} that the decoder outputs no frame for, decoding
+     * from the start until a frame at or after {@code keyPts} comes out (decoders output in presentation order).
+     */
+    private long[] keepDecodable(long[] sorted, long keyPts) {
+        long[] output = decodeFromStart(keyPts);
+        Arrays.sort(output);
+        return Arrays.stream(sorted).filter(p -> p >= keyPts || Arrays.binarySearch(output, p) >= 0).toArray();
+    }
+
+    /** Decodes from the start until a frame with a timestamp at or after {@code stopPts}; returns the timestamps. */
+    private long[] decodeFromStart(long stopPts) {
+        reopen();
+        long[] timestamps = new long[64];
+        int count = 0;
+        while (true) {
+            int r = avcodec_receive_frame(decoder, frame);
+            if (r == AVERROR_EAGAIN()) {
+                if (demuxerAtEnd) {
+                    break;
+                }
+                feedDecoder();
+                continue;
+            }
+            if (r < 0) {
+                break;
+            }
+            long ts = frameTimestamp();
+            av_frame_unref(frame);
+            if (count == timestamps.length) {
+                timestamps = Arrays.copyOf(timestamps, 2 * count);
+            }
+            timestamps[count++] = ts;
+            if (ts != AV_NOPTS_VALUE && ts >= stopPts) {
+                break;
+            }
+        }
+        return Arrays.copyOf(timestamps, count);
     }
 
     private void closeStreams() {
