@@ -1,6 +1,7 @@
 package org.slowfast.data.video;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slowfast.data.Frame;
 
 /**
@@ -40,14 +43,37 @@ class FfmpegFixturesTest {
         return Arrays.toString(Arrays.stream(indices).map(i -> expected[i]).toArray());
     }
 
+    /**
+     * The clips and their keyframes, from the encoder settings in the generator (the keyframe interval). The AVI
+     * clip has no presentation timestamps, so it is decoded from the start (one keyframe, frame 0); the head-cut
+     * clip starts at the old frame 200's keyframe.
+     */
+    static Stream<Arguments> clips() {
+        return Stream.of(
+                Arguments.of("x264_bframes.mp4", new int[] {0, 250}),
+                Arguments.of("x264_opengop.mkv", new int[] {0, 90, 180, 270}),
+                Arguments.of("x264.ts", new int[] {0, 100, 200}),
+                Arguments.of("x265.mp4", new int[] {0, 100, 200}),
+                Arguments.of("vp9.webm", new int[] {0, 250}),
+                Arguments.of("mpeg4_bframes.avi", new int[] {0}),
+                Arguments.of("x264_vfr.mkv", new int[] {0, 250}),
+                Arguments.of("x264_headcut.ts", new int[] {0}));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"x264_bframes.mp4", "x264_opengop.mkv", "x264.ts", "x265.mp4", "vp9.webm",
-        "mpeg4_bframes.avi", "x264_vfr.mkv", "x264_headcut.ts"})
-    void framesMatchTheFfmpegTool(String clip) {
+    @MethodSource("clips")
+    void framesMatchTheFfmpegTool(String clip, int[] keyframes) {
         int[] expected = expected(clip);
         int n = expected.length;
         try (VideoFrameSource source = VideoFrameSource.open(DIR.resolve(clip))) {
             assertEquals(n, source.totalFrames(), "total frames");
+            assertEquals(Arrays.toString(keyframes), Arrays.toString(source.keyframeIndices()));
+            // Reading the last frame after the first seeks to the last keyframe instead of decoding everything.
+            source.read(new int[] {0});
+            long before = source.framesDecoded();
+            assertEquals(expected[n - 1], IndexedClip.decode(source.read(new int[] {n - 1}).get(0)));
+            int lastKey = keyframes[keyframes.length - 1];
+            assertTrue(source.framesDecoded() - before <= n - lastKey, "decoded from the last keyframe");
             int[] all = IntStream.range(0, n).toArray();
             assertEquals(want(expected, all), shown(source.read(all)), "every frame in order");
             int[][] fixed = {{n - 1}, {n - 1, 0}, {n / 2, n / 2 - 1, n / 2 + 1}, {n - 2, 3, n - 2}, {1}, {0, n - 1}};
