@@ -36,9 +36,7 @@ public final class SlowfastCommand implements Callable<Integer> {
             description = "Debug logging, and stack traces for errors.")
     void setDebug(boolean debug) {
         SlowfastCommand.debug = debug;
-        if (debug) {
-            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
-        }
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(debug ? Level.DEBUG : Level.INFO);
     }
 
     private static boolean debug;

@@ -3,6 +3,7 @@ package org.slowfast.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slowfast.SlowfastException;
 
 /** mmcv Config semantics: _base_ chains, recursive dict merge, list replacement, _delete_, anchors, --cfg-options. */
 class ConfigMergeTest {
@@ -130,5 +132,38 @@ class ConfigMergeTest {
         LoadedConfig cfg = LoadedConfig.load(p, List.of());
         assertEquals(7, cfg.config().model().clsHead().numClasses());
         assertEquals(3, cfg.config().totalEpochs());
+    }
+
+    @Test
+    void mergeKeysYieldToExplicitKeys() throws IOException {
+        Path p = write("a.yaml", "norm: &n {mean: [1], to_bgr: false}\nstep: {type: Normalize, <<: *n, to_bgr: true}\n");
+        Map<String, Object> t = ConfigTree.load(p).root();
+        assertEquals(Map.of("type", "Normalize", "mean", List.of(1), "to_bgr", true), at(t, "step"));
+    }
+
+    @Test
+    void deleteWorksDeepInTheTreeAndIsNeverKept() throws IOException {
+        write("b.yaml", "model: {backbone: {slow_pathway: {depth: 50, lateral: true}, speed_ratio: 8}}\n");
+        Path c = write("c.yaml", "_base_: b.yaml\nmodel: {backbone: {slow_pathway: {_delete_: true, depth: 101}}}\n");
+        Map<String, Object> t = ConfigTree.load(c).root();
+        assertEquals(Map.of("depth", 101), at(t, "model.backbone.slow_pathway"));
+        assertEquals(8, at(t, "model.backbone.speed_ratio"));
+    }
+
+    @Test
+    void cfgOptionDictValuesMergeIntoDicts() throws IOException {
+        Path p = write("a.yaml", "optimizer_config: {grad_clip: {max_norm: 40, norm_type: 2}}\n");
+        ConfigTree t = ConfigTree.load(p);
+        t.applyOptions(List.of("optimizer_config.grad_clip={max_norm: 20}"));
+        assertEquals(Map.of("max_norm", 20, "norm_type", 2), at(t.root(), "optimizer_config.grad_clip"));
+        t.applyOptions(List.of("optimizer_config.grad_clip=null"));
+        assertNull(at(t.root(), "optimizer_config.grad_clip"));
+    }
+
+    @Test
+    void cfgOptionIndexOutOfRangeIsAUserError() throws IOException {
+        ConfigTree t = ConfigTree.load(write("a.yaml", "p: [{type: A}]\n"));
+        SlowfastException e = assertThrows(SlowfastException.class, () -> t.applyOptions(List.of("p.3.n=1")));
+        assertEquals("--cfg-options p.3.n: index 3 is out of range for a list of 1 at p", e.getMessage());
     }
 }

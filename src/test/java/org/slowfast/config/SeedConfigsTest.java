@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slowfast.data.pipeline.CenterCrop;
+import org.slowfast.data.pipeline.Collect;
 import org.slowfast.data.pipeline.Flip;
 import org.slowfast.data.pipeline.FormatShape;
 import org.slowfast.data.pipeline.Normalize;
@@ -21,6 +22,7 @@ import org.slowfast.data.pipeline.RawFrameDecode;
 import org.slowfast.data.pipeline.Resize;
 import org.slowfast.data.pipeline.SampleFrames;
 import org.slowfast.data.pipeline.ThreeCrop;
+import org.slowfast.data.pipeline.ToTensor;
 import org.slowfast.data.pipeline.VideoDecode;
 import org.slowfast.data.pipeline.VideoInit;
 
@@ -73,7 +75,22 @@ class SeedConfigsTest {
         assertTrue(c.model().backbone().slowPathway().lateral());
         assertEquals(false, c.model().backbone().fastPathway().lateral());
         assertEquals(8, c.model().backbone().channelRatio());
+        assertEquals(name.contains("prebn") ? 4 : 2, c.data().workersPerGpu());
+        assertEquals(name.contains("prebn") ? null : 1,
+                c.data().testDataloader() == null ? null : c.data().testDataloader().videosPerGpu());
+        assertNull(c.loadFrom());
+        assertNull(c.resumeFrom());
+        assertEquals("INFO", c.logLevel());
+        assertEquals(Map.of("backend", "nccl"), c.distParams());
+        assertEquals(false, c.findUnusedParameters());
         boolean video = name.contains("video");
+        String kind = video ? "videos" : "rawframes";
+        assertEquals("data/kinetics400/" + kind + "_train", c.data().train().dataPrefix());
+        assertEquals("data/kinetics400/kinetics400_train_list_" + kind + ".txt", c.data().train().annFile());
+        for (DatasetConfig d : List.of(c.data().val(), c.data().test())) {
+            assertEquals("data/kinetics400/" + kind + "_val", d.dataPrefix());
+            assertEquals("data/kinetics400/kinetics400_val_list_" + kind + ".txt", d.annFile());
+        }
         checkKineticsTrain(c.data().train().pipeline(), video);
         checkKineticsEval(c.data().val().pipeline(), video, 1, 224);
         checkKineticsEval(c.data().test().pipeline(), video, 10, 256);
@@ -85,7 +102,7 @@ class SeedConfigsTest {
     private static void checkKineticsTrain(List<PipelineStep> p, boolean video) {
         int i = 0;
         if (video) {
-            assertInstanceOf(VideoInit.class, p.get(i++));
+            assertEquals(new VideoInit(null, null), p.get(i++));
         }
         assertEquals(new SampleFrames(32, 2, 1, false, false, "loop", false, null, false), p.get(i++));
         assertEquals(video ? VideoDecode.class : RawFrameDecode.class, p.get(i++).getClass());
@@ -97,11 +114,16 @@ class SeedConfigsTest {
         assertEquals(0.5, ((Flip) p.get(i++)).flipRatio());
         checkNorm((Normalize) p.get(i++));
         assertEquals("NCTHW", ((FormatShape) p.get(i++)).inputFormat());
-        assertEquals(i + 2, p.size());
+        assertEquals(new Collect(List.of("imgs", "label"), List.of(), null, null), p.get(i++));
+        assertEquals(new ToTensor(List.of("imgs", "label")), p.get(i++));
+        assertEquals(i, p.size());
     }
 
     private static void checkKineticsEval(List<PipelineStep> p, boolean video, int clips, int crop) {
-        int i = video ? 1 : 0;
+        int i = 0;
+        if (video) {
+            assertEquals(new VideoInit(null, null), p.get(i++));
+        }
         assertEquals(new SampleFrames(32, 2, clips, false, false, "loop", true, null, false), p.get(i++));
         assertEquals(video ? VideoDecode.class : RawFrameDecode.class, p.get(i++).getClass());
         assertEquals(List.of(-1.0, 256.0), ((Resize) p.get(i++)).scale());
@@ -111,7 +133,15 @@ class SeedConfigsTest {
             assertEquals(List.of(crop), ((ThreeCrop) p.get(i++)).cropSize());
         }
         checkNorm((Normalize) p.get(i++));
-        assertEquals(i + 3, p.size());
+        checkEvalTail(p, i);
+    }
+
+    /** FormatShape NCTHW, Collect imgs and label without meta keys, ToTensor imgs only (the label stays an int). */
+    private static void checkEvalTail(List<PipelineStep> p, int i) {
+        assertEquals("NCTHW", ((FormatShape) p.get(i++)).inputFormat());
+        assertEquals(new Collect(List.of("imgs", "label"), List.of(), null, null), p.get(i++));
+        assertEquals(new ToTensor(List.of("imgs")), p.get(i++));
+        assertEquals(i, p.size());
     }
 
     private static void checkNorm(Normalize n) {
@@ -172,23 +202,70 @@ class SeedConfigsTest {
         assertEquals(1, c.evaluation().interval());
         assertEquals(List.of("top_k_accuracy"), c.evaluation().metrics());
         assertTrue(c.loadFrom().endsWith("slowfast_r50_8x8x1_256e_kinetics400_rgb_20200716-73547d2b.pth"));
+        assertEquals(true, c.evaluation().gpuCollect());
+        assertEquals(2, c.data().workersPerGpu());
+        assertEquals(1, c.data().testDataloader().videosPerGpu());
+        assertEquals("./work_dirs/slowfast_r50_16x8x1_22e_sthv1_rgb", c.workDir());
+        for (DatasetConfig d : List.of(c.data().train(), c.data().val(), c.data().test())) {
+            assertEquals("RawframeDataset", d.type());
+            assertEquals("data/sthv1/rawframes", d.dataPrefix());
+            assertEquals("{:05}.jpg", d.filenameTmpl());
+            assertEquals(1, d.startIndex());
+        }
+        assertEquals("data/sthv1/sthv1_train_list_rawframes.txt", c.data().train().annFile());
+        assertEquals("data/sthv1/sthv1_val_list_rawframes.txt", c.data().val().annFile());
+        assertEquals("data/sthv1/sthv1_val_list_rawframes.txt", c.data().test().annFile());
+
+        // No Resize before RandomResizedCrop; flips swap the left/right classes.
         List<PipelineStep> train = c.data().train().pipeline();
         assertEquals(new SampleFrames(64, 2, 1, false, false, "loop", false, null, false), train.get(0));
-        assertInstanceOf(RandomResizedCrop.class, train.get(2));
-        assertEquals(Map.of(2, 4, 4, 2, 30, 41, 41, 30, 52, 66, 66, 52), ((Flip) train.get(4)).flipLabelMap());
-        List<PipelineStep> test = c.data().test().pipeline();
-        assertEquals(new SampleFrames(64, 2, 1, false, false, "loop", true, null, false), test.get(0));
-        assertEquals(List.of(256), ((CenterCrop) test.get(3)).cropSize());
-        assertEquals(test, c.data().val().pipeline());
+        assertInstanceOf(RawFrameDecode.class, train.get(1));
+        assertEquals(new RandomResizedCrop(List.of(0.08, 1.0), List.of(0.75, 4.0 / 3), false), train.get(2));
+        assertEquals(new Resize(List.of(224.0, 224.0), false, "bilinear", false), train.get(3));
+        Flip flip = (Flip) train.get(4);
+        assertEquals(0.5, flip.flipRatio());
+        assertEquals("horizontal", flip.direction());
+        assertEquals(Map.of(2, 4, 4, 2, 30, 41, 41, 30, 52, 66, 66, 52), flip.flipLabelMap());
+        checkNorm((Normalize) train.get(5));
+        assertEquals("NCTHW", ((FormatShape) train.get(6)).inputFormat());
+        assertEquals(new Collect(List.of("imgs", "label"), List.of(), null, null), train.get(7));
+        assertEquals(new ToTensor(List.of("imgs", "label")), train.get(8));
+        assertEquals(9, train.size());
+
+        // val = test: 1 clip x 1 centre crop of 256.
+        for (List<PipelineStep> p : List.of(c.data().val().pipeline(), c.data().test().pipeline())) {
+            assertEquals(new SampleFrames(64, 2, 1, false, false, "loop", true, null, false), p.get(0));
+            assertInstanceOf(RawFrameDecode.class, p.get(1));
+            assertEquals(new Resize(List.of(-1.0, 256.0), true, "bilinear", false), p.get(2));
+            assertEquals(List.of(256), ((CenterCrop) p.get(3)).cropSize());
+            checkNorm((Normalize) p.get(4));
+            checkEvalTail(p, 5);
+        }
     }
 
     @Test
     void workDirsAreMmaction2s() {
-        assertEquals("./work_dirs/slowfast_r50_3d_4x16x1_256e_kinetics400_rgb",
-                load("slowfast_r50_4x16x1_256e_kinetics400_rgb").workDir());
-        assertEquals("./work_dirs/slowfast_r50_3d_8x8x1_256e_kinetics400_rgb",
-                load("slowfast_r50_8x8x1_256e_kinetics400_rgb").workDir());
-        assertEquals("./work_dirs/slowfast_r152_r50_4x16x1_256e_kinetics400_rgb",
-                load("slowfast_r152_r50_4x16x1_256e_kinetics400_rgb").workDir());
+        Map<String, String> expected = Map.of(
+                "slowfast_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r50_3d_4x16x1_256e_kinetics400_rgb",
+                "slowfast_r50_video_4x16x1_256e_kinetics400_rgb", "slowfast_r50_video_3d_4x16x1_256e_kinetics400_rgb",
+                "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb", "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb",
+                "slowfast_r50_8x8x1_256e_kinetics400_rgb", "slowfast_r50_3d_8x8x1_256e_kinetics400_rgb",
+                "slowfast_r101_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r101_r50_4x16x1_256e_kinetics400_rgb",
+                "slowfast_r101_8x8x1_256e_kinetics400_rgb", "slowfast_r101_8x8x1_256e_kinetics400_rgb",
+                "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb");
+        expected.forEach((name, dir) -> assertEquals("./work_dirs/" + dir, load(name).workDir(), name));
+    }
+
+    @Test
+    void standAloneConfigsLackOnlyTheUnusedRuntimeKeys() {
+        for (String name : List.of("slowfast_r101_r50_4x16x1_256e_kinetics400_rgb",
+                "slowfast_r101_8x8x1_256e_kinetics400_rgb", "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb")) {
+            Config c = load(name);
+            assertNull(c.opencvNumThreads(), name);
+            assertNull(c.mpStartMethod(), name);
+        }
+        Config c = load("slowfast_r50_4x16x1_256e_kinetics400_rgb");
+        assertEquals(0, c.opencvNumThreads());
+        assertEquals("fork", c.mpStartMethod());
     }
 }
