@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.data.LabelMap;
 import org.slowfast.eval.EvalReport;
 import org.slowfast.eval.Evaluator;
 import picocli.CommandLine.Option;
@@ -32,13 +33,13 @@ final class EvalOptions {
     List<String> cfgOptions = new ArrayList<>();
 
     /** The report for this config; {@code defaultMetricsOut} applies when {@code --metrics-out} is absent. */
-    EvalReport report(LoadedConfig cfg, Path defaultMetricsOut, List<String> classNames) {
+    EvalReport report(LoadedConfig cfg, Path defaultMetricsOut) {
         return new EvalReport(metrics, Evaluator.topkOf(cfg.config()), metricsOut != null ? metricsOut
-                : defaultMetricsOut, confusionMatrix, perClass, classNames);
+                : defaultMetricsOut, confusionMatrix, perClass, classNames());
     }
 
-    /** Whether any output needs the labels. */
-    boolean needsLabels() {
-        return !metrics.isEmpty() || confusionMatrix != null || perClass;
+    /** The label map's class names, or null without {@code --label-map}. */
+    List<String> classNames() {
+        return labelMap == null ? null : LabelMap.read(labelMap).names();
     }
 }
