@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -33,9 +34,11 @@ import org.slowfast.data.FrameSource;
  * <p>Frame {@code k} is the {@code k}-th frame FFmpeg decodes from the start. At open, one demux-only pass reads every
  * packet of the video stream: the count of packets (minus those flagged discard) is {@link #totalFrames()}, and the
  * sorted presentation timestamps map a decoded frame to its index, so the index stays exact after seeking, with
- * B-frames and with keyframes far apart. A read seeks to the nearest keyframe at or before each wanted frame only when
- * that skips work, and decodes forward in one sweep. Streams whose timestamps are missing or repeated are decoded
- * from the start and counted instead (exact, slower).
+ * B-frames and with keyframes far apart. A stream that starts mid-GOP (its head cut off) has packets the decoder
+ * outputs no frame for: its first GOP is decoded once at open to leave those out. A read seeks to the nearest keyframe
+ * at or before each wanted frame only when that skips work, and decodes forward in one sweep. Streams whose
+ * timestamps are missing or repeated (e.g. MPEG-4 with B-frames in AVI) are decoded from the start and counted
+ * instead (exact, slower).
  *
  * <p>Not thread-safe: use one instance per thread. Several instances may be open concurrently.
  */
@@ -48,9 +51,14 @@ public final class VideoFrameSource implements FrameSource {
     private final int threads;
     /** Sorted presentation timestamps of the video packets; the position of a timestamp is its frame index. */
     private final long[] sortedPts;
-    /** Frame indices of the keyframes, ascending, with the timestamp to seek to for each. */
+    /**
+     * Frame indices of the keyframes, ascending, with two timestamps to seek to for each: its presentation timestamp
+     * (what MP4 and Matroska seek by) and the earlier of its presentation and decoding timestamps (for demuxers that
+     * seek by decoding time).
+     */
     private final int[] keyframeIndex;
-    private final long[] keyframeSeekTs;
+    private final long[] keyframePts;
+    private final long[] keyframeEarliestTs;
     /** False when timestamps are missing or repeated: frames are then counted from the start. */
     private final boolean timestamped;
 
@@ -75,6 +83,8 @@ public final class VideoFrameSource implements FrameSource {
     private boolean demuxerAtEnd;
     private boolean decoderDrained;
     private boolean closed;
+    /** Frames the decoder has output for reads so far (a measure of seeking efficiency). */
+    private long framesDecoded;
 
     private VideoFrameSource(Path file, int threads) {
         this.file = file;
@@ -88,7 +98,8 @@ public final class VideoFrameSource implements FrameSource {
             this.timestamped = index.timestamped;
             this.sortedPts = index.sortedPts;
             this.keyframeIndex = index.keyframeIndex;
-            this.keyframeSeekTs = index.keyframeSeekTs;
+            this.keyframePts = index.keyframePts;
+            this.keyframeEarliestTs = index.keyframeEarliestTs;
             reopen();
         } catch (RuntimeException e) {
             close();
@@ -128,6 +139,11 @@ public final class VideoFrameSource implements FrameSource {
         }
         this.shortSide = length;
         return this;
+    }
+
+    /** How many frames the decoder has output for {@link #read} calls so far, wanted or not. */
+    public long framesDecoded() {
+        return framesDecoded;
     }
 
     /** The frame indices of the keyframes (where a seek can land), ascending. */
@@ -201,9 +217,15 @@ public final class VideoFrameSource implements FrameSource {
         return pos >= 0 ? pos : Math.max(0, -pos - 2);
     }
 
-    /** Seeks to keyframe {@code key}; false when the demuxer landed after it (the caller then rewinds). */
+    /** Seeks to keyframe {@code key}, or failing that an earlier one; false when neither worked (rewind then). */
     private boolean seekTo(int key) {
-        if (av_seek_frame(format, streamIndex, keyframeSeekTs[key], AVSEEK_FLAG_BACKWARD) < 0) {
+        return seekTo(key, keyframePts[key])
+                || keyframeEarliestTs[key] != keyframePts[key] && seekTo(key, keyframeEarliestTs[key]);
+    }
+
+    /** Seeks to timestamp {@code ts}; false when the demuxer landed after keyframe {@code key}. */
+    private boolean seekTo(int key, long ts) {
+        if (av_seek_frame(format, streamIndex, ts, AVSEEK_FLAG_BACKWARD) < 0) {
             return false;
         }
         avcodec_flush_buffers(decoder);
@@ -260,6 +282,7 @@ public final class VideoFrameSource implements FrameSource {
             if (r < 0) {
                 throw error("decoding failed: " + describe(r));
             }
+            framesDecoded++;
             int index = timestamped ? frameIndexOf(frameTimestamp()) : nextIndex;
             if (index < 0) {
                 av_frame_unref(frame);
@@ -397,7 +420,7 @@ public final class VideoFrameSource implements FrameSource {
     }
 
     private record PacketIndex(int count, boolean timestamped, long[] sortedPts, int[] keyframeIndex,
-                               long[] keyframeSeekTs) {}
+                               long[] keyframePts, long[] keyframeEarliestTs) {}
 
     /** One demux-only pass over the video packets. */
     private PacketIndex indexPackets() {
@@ -458,46 +481,87 @@ public final class VideoFrameSource implements FrameSource {
                 timestamps = false;
             }
         }
+        int firstKey = 0;
+        while (firstKey < n && !key[firstKey]) {
+            firstKey++;
+        }
+        if (firstKey > 0) {
+            // The stream starts mid-GOP (e.g. its head was cut off): the decoder drops frames until it can decode,
+            // so some packets have no frame. Decode up to the first keyframe to see which ones do.
+            if (timestamps) {
+                sorted = keepDecodable(sorted, firstKey < n ? pts[firstKey] : Long.MAX_VALUE);
+            } else {
+                sorted = new long[decodeFromStart(Long.MAX_VALUE).length];
+            }
+        }
+        int frames = sorted.length;
         if (!timestamps) {
-            long[] counted = new long[n];
-            for (int i = 0; i < n; i++) {
+            long[] counted = new long[frames];
+            for (int i = 0; i < frames; i++) {
                 counted[i] = i;
             }
-            return new PacketIndex(n, false, counted, new int[] {0}, new long[] {0});
+            return new PacketIndex(frames, false, counted, new int[] {0}, new long[] {0}, new long[] {0});
         }
-        int keys = 0;
-        int[] keyIndex = new int[n];
-        long[] keySeek = new long[n];
-        for (int i = 0; i < n; i++) {
-            if (key[i]) {
-                keyIndex[keys] = Arrays.binarySearch(sorted, pts[i]);
-                keySeek[keys] = seekTs[i];
-                keys++;
+        // Keyframe packets ordered by frame index (decode order already is, for every sane stream). Frame 0 is
+        // always reachable by decoding from the start, so it counts as a keyframe.
+        long[] framePts = sorted;
+        long[] packetPts = pts;
+        boolean[] packetKey = key;
+        // Each element packs (frame index << 32 | packet number), so sorting orders by frame index.
+        long[] sortedKeyPackets = IntStream.range(0, n)
+                .mapToLong(i -> packetKey[i] ? (long) Arrays.binarySearch(framePts, packetPts[i]) << 32 | i : -1)
+                .filter(packed -> packed >>> 32 > 0 && packed > 0).sorted().toArray();
+        int keys = sortedKeyPackets.length + 1;
+        int[] keyIndex = new int[keys];
+        long[] keyPts = new long[keys];
+        long[] keyEarliest = new long[keys];
+        for (int k = 1; k < keys; k++) {
+            int i = (int) sortedKeyPackets[k - 1];
+            keyIndex[k] = (int) (sortedKeyPackets[k - 1] >>> 32);
+            keyPts[k] = pts[i];
+            keyEarliest[k] = seekTs[i];
+        }
+        return new PacketIndex(frames, true, sorted, keyIndex, keyPts, keyEarliest);
+    }
+
+    /**
+     * Drops from {@code sorted} the timestamps before {@code keyPts} that the decoder outputs no frame for, decoding
+     * from the start until a frame at or after {@code keyPts} comes out (decoders output in presentation order).
+     */
+    private long[] keepDecodable(long[] sorted, long keyPts) {
+        long[] output = decodeFromStart(keyPts);
+        Arrays.sort(output);
+        return Arrays.stream(sorted).filter(p -> p >= keyPts || Arrays.binarySearch(output, p) >= 0).toArray();
+    }
+
+    /** Decodes from the start until a frame with a timestamp at or after {@code stopPts}; returns the timestamps. */
+    private long[] decodeFromStart(long stopPts) {
+        reopen();
+        long[] timestamps = new long[64];
+        int count = 0;
+        while (true) {
+            int r = avcodec_receive_frame(decoder, frame);
+            if (r == AVERROR_EAGAIN()) {
+                if (demuxerAtEnd) {
+                    break;
+                }
+                feedDecoder();
+                continue;
+            }
+            if (r < 0) {
+                break;
+            }
+            long ts = frameTimestamp();
+            av_frame_unref(frame);
+            if (count == timestamps.length) {
+                timestamps = Arrays.copyOf(timestamps, 2 * count);
+            }
+            timestamps[count++] = ts;
+            if (ts != AV_NOPTS_VALUE && ts >= stopPts) {
+                break;
             }
         }
-        // Order keyframes by frame index (decode order already is, for every sane stream).
-        Integer[] order = new Integer[keys];
-        for (int i = 0; i < keys; i++) {
-            order[i] = i;
-        }
-        int[] ki = keyIndex;
-        Arrays.sort(order, (a, b) -> Integer.compare(ki[a], ki[b]));
-        int[] sortedKeyIndex = new int[keys];
-        long[] sortedKeySeek = new long[keys];
-        for (int i = 0; i < keys; i++) {
-            sortedKeyIndex[i] = keyIndex[order[i]];
-            sortedKeySeek[i] = keySeek[order[i]];
-        }
-        if (keys == 0 || sortedKeyIndex[0] != 0) {
-            // Frame 0 must be reachable: decoding from the start always is.
-            int[] withStart = new int[keys + 1];
-            long[] seekWithStart = new long[keys + 1];
-            System.arraycopy(sortedKeyIndex, 0, withStart, 1, keys);
-            System.arraycopy(sortedKeySeek, 0, seekWithStart, 1, keys);
-            sortedKeyIndex = withStart;
-            sortedKeySeek = seekWithStart;
-        }
-        return new PacketIndex(n, true, sorted, sortedKeyIndex, sortedKeySeek);
+        return Arrays.copyOf(timestamps, count);
     }
 
     private void closeStreams() {
