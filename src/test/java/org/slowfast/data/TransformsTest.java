@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.slowfast.SlowfastException;
 import org.slowfast.data.pipeline.CenterCrop;
+import org.slowfast.data.pipeline.ColorJitter;
+import org.slowfast.data.pipeline.MultiScaleCrop;
+import org.slowfast.data.pipeline.RandomCrop;
 import org.slowfast.data.pipeline.Flip;
 import org.slowfast.data.pipeline.FormatShape;
 import org.slowfast.data.pipeline.Normalize;
@@ -202,5 +207,54 @@ class TransformsTest {
         assertEquals("{x}_7", PythonFormat.format("{{x}}_{}", 7));
         assertThrows(IllegalArgumentException.class, () -> PythonFormat.format("img.jpg", 1));
         assertThrows(IllegalArgumentException.class, () -> PythonFormat.format("{:.2f}", 1));
+    }
+
+    @Test
+    void randomCropDrawsOffsetsBelowTheExclusiveBound() {
+        Set<Integer> xs = new HashSet<>();
+        Set<Integer> ys = new HashSet<>();
+        for (int seed = 0; seed < 200; seed++) {
+            Sample seeded = new Sample(0, Path.of("vid"), ClipDataset.random(seed, 0, 0, 0));
+            seeded.imgs = List.of(TinyData.frame(1, 0, 10, 6));
+            new RandomCrop(4, null).apply(seeded);
+            xs.add((int) seeded.imgs.get(0).rgb()[1]);
+            ys.add((int) seeded.imgs.get(0).rgb()[2]);
+        }
+        // np.random.randint(0, 10 − 4) and randint(0, 6 − 4): 0..5 and 0..1
+        assertEquals(Set.of(0, 1, 2, 3, 4, 5), xs);
+        assertEquals(Set.of(0, 1), ys);
+    }
+
+    @Test
+    void multiScaleCropUsesFixedOffsetsAndSnapsNearSizes() {
+        MultiScaleCrop fixed = new MultiScaleCrop(List.of(8), List.of(1.0), null, null, null, null);
+        Set<Integer> xs = new HashSet<>();
+        for (int seed = 0; seed < 100; seed++) {
+            int[] box = fixed.cropBox(12, 8, ClipDataset.random(seed, 0, 0, 0));
+            assertEquals(8, box[2]);
+            assertEquals(8, box[3]);
+            assertEquals(0, box[1]);
+            xs.add(box[0]);
+        }
+        // w step (12 − 8) // 4 = 1: offsets (0,0), (4,0), (0,0), (4,0), (2,0)
+        assertEquals(Set.of(0, 2, 4), xs);
+        // base 100 · 0.66 = 66 is within 3 of input 64: snapped
+        int[] snapped = new MultiScaleCrop(List.of(64), List.of(0.66), null, null, null, null)
+                .cropBox(120, 100, new Random(0));
+        assertEquals(64, snapped[2]);
+        assertEquals(64, snapped[3]);
+    }
+
+    @Test
+    void colorJitterBrightnessScalesEveryPixelByOneFactor() {
+        Frame f = grey(3, 1, 100, 40, 200);
+        Sample s = sample(List.of(f, f));
+        new ColorJitter(0.5, 0.0, 0.0, 0.0).apply(s);
+        double factor = (s.imgs.get(0).rgb()[0] & 0xff) / 100.0;
+        assertTrue(factor >= 0.5 && factor <= 1.5);
+        for (Frame out : s.imgs) {
+            assertEquals(Math.round(40 * factor), out.rgb()[3] & 0xff, 1);
+            assertEquals(Math.min(255, Math.round(200 * factor)), out.rgb()[6] & 0xff, 2);
+        }
     }
 }

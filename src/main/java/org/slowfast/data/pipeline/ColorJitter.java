@@ -84,6 +84,9 @@ public record ColorJitter(Double brightness, Double contrast, Double saturation,
     }
 
     private static void shiftHue(byte[] px, double shift) {
+        if (shift == 0) {
+            return;
+        }
         float[] hsb = new float[3];
         for (int i = 0; i < px.length; i += 3) {
             java.awt.Color.RGBtoHSB(px[i] & 0xff, px[i + 1] & 0xff, px[i + 2] & 0xff, hsb);

@@ -60,20 +60,20 @@ public record FormatShape(String inputFormat, Boolean collapse) implements Pipel
             }
         }
         int hw = h * w;
-        int[] channel = sample.toBgr ? new int[] {2, 1, 0} : new int[] {0, 1, 2};
+        int c0 = sample.toBgr ? 2 : 0;
+        int c2 = 2 - c0;
         float[] out = sample.out;
         for (int i = 0; i < m; i++) {
             int view = i / t;
             int frame = i % t;
             byte[] rgb = imgs.get(i).rgb();
-            for (int c = 0; c < 3; c++) {
-                int base = sample.outOffset + ((view * 3 + c) * t + frame) * hw;
-                int src = channel[c];
-                float s = shift[c];
-                float f = factor[c];
-                for (int p = 0; p < hw; p++) {
-                    out[base + p] = ((rgb[p * 3 + src] & 0xff) - s) * f;
-                }
+            int r = sample.outOffset + ((view * 3) * t + frame) * hw;
+            int g = r + t * hw;
+            int b = g + t * hw;
+            for (int p = 0, q = 0; p < hw; p++, q += 3) {
+                out[r + p] = ((rgb[q + c0] & 0xff) - shift[0]) * factor[0];
+                out[g + p] = ((rgb[q + 1] & 0xff) - shift[1]) * factor[1];
+                out[b + p] = ((rgb[q + c2] & 0xff) - shift[2]) * factor[2];
             }
         }
     }
