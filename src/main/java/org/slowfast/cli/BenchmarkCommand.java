@@ -3,15 +3,19 @@ package org.slowfast.cli;
 import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.data.ClipDataset;
+import org.slowfast.data.ClipLoader;
 import org.slowfast.eval.Devices;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.TestInputShape;
+import org.slowfast.train.BatchSource.Batch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +24,7 @@ import picocli.CommandLine.Parameters;
  * {@code slowfast benchmark}: inference speed in videos per second, as MMAction2's {@code tools/analysis/benchmark.py}:
  * batch 1 with all test views, the first {@code --warmup} videos excluded, the model forward (input copy, every
  * view, clip averaging, copy back) timed. Model-only runs on random input of the test shape; {@code --pipeline}
- * also times decoding and transforms of the test set's videos.
+ * also times loading, decoding and transforming the test set's videos (one at a time in the timing thread).
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
         description = "Measure inference speed (video/s) and peak memory, as MMAction2's benchmark.py.")
@@ -41,6 +45,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--log-interval", defaultValue = "10", description = "Print the running speed every N videos (default: ${DEFAULT-VALUE}).")
     int logInterval;
 
+    @Option(names = "--pipeline",
+            description = "Load each video of data.test through the test pipeline inside the timed region.")
+    boolean pipeline;
+
     @Option(names = "--gpu-id", description = "GPU to run on (default: the CPU when no GPU is available, else GPU 0).")
     Integer gpuId;
 
@@ -55,24 +63,28 @@ public final class BenchmarkCommand implements Callable<Integer> {
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         cfg.require("model", "data.test.pipeline");
         TestInputShape shape = TestInputShape.of(cfg.config().data().test().pipeline(), "data.test.pipeline");
+        if (pipeline) {
+            cfg.require("data.test.ann_file");
+        }
         Device device = Devices.select(null, gpuId == null ? null : List.of(gpuId)).get(0);
-        System.out.printf(Locale.ROOT, "benchmark: %s, input 1x%s, device %s, %d videos (%d warm-up)%n",
-                cfg.name(), shape, device, numVideos, warmup);
-        long[] batchShape = shape.batchShape(1);
-        float[] input = randomInput(batchShape);
+        System.out.printf(Locale.ROOT, "benchmark: %s, input 1x%s, device %s, %d videos (%d warm-up), %s%n",
+                cfg.name(), shape, device, numVideos, warmup,
+                pipeline ? "decoding and transforms included" : "model only");
         long peakDevice = -1;
         double elapsed = 0;
-        try (InferenceModel model = InferenceModel.load(cfg, checkpoint, device, null)) {
+        try (InferenceModel model = InferenceModel.load(cfg, checkpoint, device, null);
+                VideoInputs inputs = pipeline ? new TestSetInputs(cfg) : new RandomInputs(shape.batchShape(1))) {
             for (int i = 0; i < numVideos; i++) {
                 long start = System.nanoTime();
-                model.predict(input, batchShape);
+                Batch batch = inputs.next();
+                model.predict(batch.imgs(), batch.shape());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 peakDevice = Math.max(peakDevice, Devices.deviceMemoryUsed(device));
                 if (i >= warmup) {
                     elapsed += seconds;
                     int timed = i + 1 - warmup;
                     if ((i + 1) % logInterval == 0 || i + 1 == numVideos) {
-                        System.out.printf(Locale.ROOT, "Done video [%d/ %d], fps: %.2f video / s%n", i + 1, numVideos,
+                        System.out.printf(Locale.ROOT, "Done video [%d/ %d], fps: %.4f video / s%n", i + 1, numVideos,
                                 timed / elapsed);
                     }
                 }
@@ -85,6 +97,56 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "Peak RSS: %d MiB%n", Devices.peakRssBytes() >> 20);
         return 0;
+    }
+
+    /** The input of one video per call, the loading time of which counts (or not) towards the timing. */
+    private interface VideoInputs extends AutoCloseable {
+        Batch next();
+
+        @Override
+        void close();
+    }
+
+    /** The same seeded random input of the test shape each time: no loading at all (model only). */
+    private record RandomInputs(Batch batch) implements VideoInputs {
+        RandomInputs(long[] shape) {
+            this(new Batch(randomInput(shape), shape, new int[] {0}, new int[] {0}));
+        }
+
+        @Override
+        public Batch next() {
+            return batch;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /**
+     * The test set's videos one at a time, through the test pipeline in the calling thread (no prefetching
+     * workers), cycling when there are fewer videos than requested.
+     */
+    private static final class TestSetInputs implements VideoInputs {
+        private final ClipLoader loader;
+        private Iterator<Batch> batches;
+
+        TestSetInputs(LoadedConfig cfg) {
+            loader = new ClipLoader(ClipDataset.build(cfg, "test"), new ClipLoader.Options(1, 0, false, false, 0, 1, 0),
+                    null);
+        }
+
+        @Override
+        public Batch next() {
+            if (batches == null || !batches.hasNext()) {
+                batches = loader.epoch(0);
+            }
+            return batches.next();
+        }
+
+        @Override
+        public void close() {
+            loader.close();
+        }
     }
 
     private static float[] randomInput(long[] shape) {

@@ -36,8 +36,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (.yaml, .yml or .json).")
     Path config;
 
-    @Option(names = "--shape", arity = "5", paramLabel = "N C T H W",
-            description = "Input shape of one view (default: from the test pipeline, else the val pipeline).")
+    @Option(names = "--shape", arity = "5", paramLabel = "DIM",
+            description = "Input shape of one view, N C T H W (default: from the test pipeline, else the val"
+                    + " pipeline).")
     List<Long> shape;
 
     @Option(names = "--json", description = "Print one JSON object: params, flops, input_shape, stages, state_dict.")

@@ -1,13 +1,16 @@
 package org.slowfast.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slowfast.config.LoadedConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code slowfast print-config}: the fully merged config, as MMAction2's {@code tools/analysis/print_config.py}. */
 @Command(name = "print-config", mixinStandardHelpOptions = true,
@@ -23,10 +26,14 @@ public final class PrintConfigCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of YAML.")
     boolean json;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
-        System.out.print(json ? cfg.toJson() + System.lineSeparator() : cfg.toYaml());
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? cfg.toJson() + System.lineSeparator() : cfg.toYaml());
+        out.flush();
         return 0;
     }
 }

@@ -22,7 +22,14 @@ import picocli.CommandLine.Option;
             PrintConfigCommand.class,
             InfoCommand.class,
             BenchmarkCommand.class,
+            TestCommand.class,
+            EvalMetricCommand.class,
+            DemoCommand.class,
             AnalyzeLogsCommand.class,
+            MakeSyntheticCommand.class,
+            BuildRawframesCommand.class,
+            BuildFileListCommand.class,
+            BrowseDatasetCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */
@@ -32,9 +39,7 @@ public final class SlowfastCommand implements Callable<Integer> {
             description = "Debug logging, and stack traces for errors.")
     void setDebug(boolean debug) {
         SlowfastCommand.debug = debug;
-        if (debug) {
-            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
-        }
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(debug ? Level.DEBUG : Level.INFO);
     }
 
     private static boolean debug;

@@ -1,6 +1,13 @@
 package org.slowfast.config;
 
-/** {@code model.backbone}: {@code ResNet3dSlowFast} (τ = resample_rate, α = speed_ratio, β⁻¹ = channel_ratio). */
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code model.backbone}: {@code ResNet3dSlowFast} (τ = resample_rate, α = speed_ratio, β⁻¹ = channel_ratio). An
+ * absent pathway takes the class default of MMAction2 0.x, which is the R50 pathway of the seed configs without
+ * {@code norm_eval}; a given pathway dict replaces that default whole, as in Python.
+ */
 public record BackboneConfig(
         String type,
         String pretrained,
@@ -22,6 +29,16 @@ public record BackboneConfig(
         }
         if (channelRatio == null) {
             channelRatio = 8;
+        }
+        if (slowPathway == null) {
+            slowPathway = LoadedConfig.bind(Map.of("type", "resnet3d", "depth", 50, "lateral", true,
+                    "conv1_kernel", List.of(1, 7, 7), "dilations", List.of(1, 1, 1, 1), "conv1_stride_t", 1,
+                    "pool1_stride_t", 1, "inflate", List.of(0, 0, 1, 1)), PathwayConfig.class);
+        }
+        if (fastPathway == null) {
+            fastPathway = LoadedConfig.bind(Map.of("type", "resnet3d", "depth", 50, "lateral", false,
+                    "base_channels", 8, "conv1_kernel", List.of(5, 7, 7), "conv1_stride_t", 1, "pool1_stride_t", 1),
+                    PathwayConfig.class);
         }
     }
 }

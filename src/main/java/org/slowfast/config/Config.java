@@ -8,8 +8,10 @@ import org.slowfast.data.pipeline.PipelineStep;
 /**
  * A fully merged config, key for key as MMAction2 0.x's config dict. Keys without meaning on the JVM
  * ({@code dist_params}, {@code opencv_num_threads}, {@code mp_start_method}, {@code find_unused_parameters}) are
- * accepted and ignored. The top-level "variables" of MMAction2 config files ({@code dataset_type},
- * {@code img_norm_cfg}, {@code train_pipeline}, ...) are accepted so that a dumped MMAction2 config loads as is.
+ * accepted and ignored. {@code omnisource} and {@code module_hooks}, which MMAction2's train.py writes into the
+ * config it dumps, are accepted at their defaults (false, empty). The top-level "variables" of MMAction2 config
+ * files ({@code dataset_type}, {@code img_norm_cfg}, {@code train_pipeline}, ...) are accepted so that a dumped
+ * MMAction2 config loads as is.
  */
 public record Config(
         ModelConfig model,
@@ -33,6 +35,9 @@ public record Config(
         String mpStartMethod,
         @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Integer> gpuIds,
         Long seed,
+        // Set by MMAction2's tools/train.py before it dumps the config into the work_dir.
+        Boolean omnisource,
+        List<Map<String, Object>> moduleHooks,
         // MMAction2 config-file variables, kept so that dumped configs load unchanged.
         String datasetType,
         String dataRoot,

@@ -1,5 +1,9 @@
 package org.slowfast.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,6 +46,7 @@ public final class ConfigTree {
 
     private static final String BASE = "_base_";
     private static final String DELETE = "_delete_";
+    private static final Tag PYTHON_TUPLE = new Tag("tag:yaml.org,2002:python/tuple");
 
     private final Map<String, Object> root;
     private final Map<String, Origin> origins;
@@ -223,6 +228,9 @@ public final class ConfigTree {
         } catch (IOException e) {
             throw new SlowfastException(file + ": cannot read config: " + e.getMessage());
         }
+        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+            checkJsonSyntax(file, text);
+        }
         Object value;
         Node node;
         try {
@@ -246,6 +254,21 @@ public final class ConfigTree {
         // Copies break the sharing of YAML aliases, so that later merges change one place only.
         into.putAll((Map<String, Object>) deepCopy(m));
         index(node, "", file.toString(), origins);
+    }
+
+    /** SnakeYAML reads JSON leniently (trailing commas, missing values); a .json file must be strict JSON. */
+    private static void checkJsonSyntax(Path file, String text) {
+        try (JsonParser p = new JsonFactory().createParser(text)) {
+            while (p.nextToken() != null) {
+                p.skipChildren();
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new SlowfastException(file + (at != null ? ":" + at.getLineNr() + ":" + at.getColumnNr() : "")
+                    + ": JSON syntax error: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new SlowfastException(file + ": cannot read config: " + e.getMessage());
+        }
     }
 
     private static void index(Node node, String path, String file, Map<String, Origin> origins) {
@@ -277,12 +300,21 @@ public final class ConfigTree {
         return origin != null ? origin.toString() : file.toString();
     }
 
-    /** SnakeYAML with YAML 1.2-style floats ({@code 1e-4} is a number, as in Python and JSON). */
+    /**
+     * SnakeYAML with YAML 1.2-style floats ({@code 1e-4} is a number, as in Python and JSON) that reads PyYAML's
+     * {@code !!python/tuple} (how mmcv dumps tuples such as {@code conv1_kernel}) as a list.
+     */
     static Yaml yaml() {
         LoaderOptions lo = new LoaderOptions();
         lo.setAllowDuplicateKeys(false);
+        lo.setTagInspector(PYTHON_TUPLE::equals);
         DumperOptions dopts = new DumperOptions();
-        return new Yaml(new SafeConstructor(lo), new Representer(dopts), dopts, lo, new Resolver() {
+        SafeConstructor constructor = new SafeConstructor(lo) {
+            {
+                yamlConstructors.put(PYTHON_TUPLE, new ConstructYamlSeq());
+            }
+        };
+        return new Yaml(constructor, new Representer(dopts), dopts, lo, new Resolver() {
             @Override
             protected void addImplicitResolvers() {
                 addImplicitResolver(Tag.FLOAT,

@@ -1,9 +1,14 @@
 package org.slowfast.config;
 
-/** {@code data}: batch sizes, workers and the train/val/test dataset dicts. */
+/**
+ * {@code data}: batch sizes, workers and the train/val/test dataset dicts. Absent sizes are 1, as MMAction2's
+ * {@code cfg.data.get('videos_per_gpu', 1)}; a {@code *_dataloader} dict overrides them for one split.
+ * {@code persistent_workers} and {@code pin_memory} have no meaning on the JVM and are ignored.
+ */
 public record DataConfig(
         Integer videosPerGpu,
         Integer workersPerGpu,
+        Boolean persistentWorkers,
         DataloaderConfig trainDataloader,
         DataloaderConfig valDataloader,
         DataloaderConfig testDataloader,
@@ -12,11 +17,19 @@ public record DataConfig(
         DatasetConfig test) {
 
     public DataConfig {
+        if (videosPerGpu == null) {
+            videosPerGpu = 1;
+        }
         if (workersPerGpu == null) {
-            workersPerGpu = 2;
+            workersPerGpu = 1;
         }
     }
 
-    /** {@code data.*_dataloader}: overrides of the batch size and worker count for one split. */
-    public record DataloaderConfig(Integer videosPerGpu, Integer workersPerGpu) {}
+    /**
+     * {@code data.*_dataloader}: {@code build_dataloader} arguments that override {@code data}'s for one split;
+     * {@code pin_memory} and {@code persistent_workers} are accepted and ignored.
+     */
+    public record DataloaderConfig(
+            Integer videosPerGpu, Integer workersPerGpu, Boolean dropLast, Boolean pinMemory,
+            Boolean persistentWorkers) {}
 }

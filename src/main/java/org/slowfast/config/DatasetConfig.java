@@ -19,8 +19,9 @@ public record DatasetConfig(
         Boolean multiClass,
         Integer numClasses,
         String modality,
-        Double sampleByClass,
-        Double power) {
+        Boolean sampleByClass,
+        Double power,
+        Boolean dynamicLength) {
 
     public DatasetConfig {
         if (testMode == null) {
@@ -40,6 +41,15 @@ public record DatasetConfig(
         }
         if (modality == null) {
             modality = "RGB";
+        }
+        if (sampleByClass == null) {
+            sampleByClass = false;
+        }
+        if (power == null) {
+            power = 0.0;
+        }
+        if (dynamicLength == null) {
+            dynamicLength = false;
         }
     }
 }

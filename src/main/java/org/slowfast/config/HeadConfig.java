@@ -1,5 +1,6 @@
 package org.slowfast.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ public record HeadConfig(
         Double initStd,
         Boolean multiClass,
         Double labelSmoothEps,
-        List<Integer> topk) {
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Integer> topk) {
 
     public HeadConfig {
         if (type == null) {

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slowfast.SlowfastException;
+import org.slowfast.data.pipeline.PipelineStep;
 
 /** A config file merged with its bases and {@code --cfg-options}, bound to typed records. */
 public final class LoadedConfig {
@@ -40,6 +41,7 @@ public final class LoadedConfig {
         this.file = file;
         this.tree = tree;
         this.config = bind(tree, file);
+        checkUnsupported();
     }
 
     /** Loads, merges and binds a config; every problem is a {@link SlowfastException} naming file and key. */
@@ -94,11 +96,7 @@ public final class LoadedConfig {
     /** Fails with one line naming the first of the dotted key paths that is absent or null. */
     public void require(String... keyPaths) {
         for (String keyPath : keyPaths) {
-            Object node = tree.root();
-            for (String part : keyPath.split("\\.")) {
-                node = node instanceof Map<?, ?> m ? m.get(part) : null;
-            }
-            if (node == null) {
+            if (valueAt(tree, keyPath) == null) {
                 throw new SlowfastException(file + ": missing required key '" + keyPath + "'");
             }
         }
@@ -112,6 +110,21 @@ public final class LoadedConfig {
         }
     }
 
+    /** Binds a plain map (snake_case keys) to a config record; for class defaults written as Python dicts. */
+    static <T> T bind(Map<String, Object> dict, Class<T> type) {
+        return BINDER.convertValue(dict, type);
+    }
+
+    /** Rejects MMAction2 features that are accepted only at their off value. */
+    private void checkUnsupported() {
+        if (Boolean.TRUE.equals(config.omnisource())) {
+            throw error("omnisource", "OmniSource training is not supported; set it to false");
+        }
+        if (config.moduleHooks() != null && !config.moduleHooks().isEmpty()) {
+            throw error("module_hooks", "module hooks are not supported; leave the list empty");
+        }
+    }
+
     private static SlowfastException describe(JsonProcessingException e, ConfigTree tree, Path file) {
         String path = "";
         if (e instanceof JsonMappingException jme) {
@@ -121,23 +134,63 @@ public final class LoadedConfig {
         }
         String problem;
         if (e instanceof UnrecognizedPropertyException u) {
-            String accepted = u.getKnownPropertyIds().stream().map(String::valueOf)
-                    .collect(Collectors.toCollection(TreeSet::new)).toString();
-            problem = "unknown key '" + u.getPropertyName() + "'; accepted keys: "
-                    + accepted.substring(1, accepted.length() - 1);
+            TreeSet<String> accepted = u.getKnownPropertyIds().stream().map(String::valueOf)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            String owner = "";
+            if (PipelineStep.class.isAssignableFrom(u.getReferringClass())) {
+                accepted.add("type");
+                owner = " for " + valueAt(tree, parentOf(path) + ".type");
+            }
+            problem = "unknown key '" + u.getPropertyName() + "'" + owner + "; accepted keys: "
+                    + String.join(", ", accepted);
         } else if (e instanceof InvalidTypeIdException t) {
             Matcher m = Pattern.compile("known type ids = \\[([^\\]]*)\\]").matcher(e.getOriginalMessage());
             String known = m.find() ? m.group(1) : "";
             problem = t.getTypeId() == null ? "missing 'type'" : "unknown type '" + t.getTypeId() + "'";
             problem += known.isEmpty() ? "" : "; accepted types: " + known;
         } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
-            problem = "wrong type: expected " + typeName(mi.getTargetType()) + " ("
-                    + e.getOriginalMessage().lines().findFirst().orElse("").replaceAll(" \\(for .*", "") + ")";
+            problem = "wrong type: expected " + typeName(mi.getTargetType()) + ", got " + describeValue(valueAt(tree, path));
         } else {
             problem = e.getOriginalMessage().lines().findFirst().orElse("invalid value");
         }
         ConfigTree.Origin o = tree.originOf(path);
         return new SlowfastException((o != null ? o : file) + ": " + (path.isEmpty() ? "" : path + ": ") + problem, e);
+    }
+
+    private static String parentOf(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot > 0 ? path.substring(0, dot) : "";
+    }
+
+    /** The value at a dotted path of the merged tree (numeric segments index lists), or null. */
+    private static Object valueAt(ConfigTree tree, String path) {
+        Object node = tree.root();
+        for (String part : path.split("\\.")) {
+            if (node instanceof Map<?, ?> m) {
+                node = m.get(part);
+            } else if (node instanceof List<?> l && part.matches("\\d+") && Integer.parseInt(part) < l.size()) {
+                node = l.get(Integer.parseInt(part));
+            } else {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    private static String describeValue(Object v) {
+        if (v instanceof List<?> l) {
+            return "the list " + l;
+        }
+        if (v instanceof Map<?, ?>) {
+            return "a dict";
+        }
+        if (v instanceof String s) {
+            return "the string '" + s + "'";
+        }
+        if (v instanceof Number n) {
+            return "the number " + n;
+        }
+        return String.valueOf(v);
     }
 
     private static String typeName(Class<?> c) {

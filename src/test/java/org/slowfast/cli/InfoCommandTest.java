@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,6 +27,13 @@ class InfoCommandTest {
             "slowfast_r101_8x8x1_256e_kinetics400_rgb", 62_912_312L,
             "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb", 84_843_704L,
             "slowfast_r50_16x8x1_22e_sthv1_rgb", 34_044_630L);
+
+    /** Conv+fc GMACs at 32x256x256 that match the SlowFast paper's GFLOPs per view (fact sheet §6.2). */
+    static final Map<String, Double> PAPER_GFLOPS = Map.of(
+            "slowfast_r50_4x16x1_256e_kinetics400_rgb", 36.10,
+            "slowfast_r50_video_4x16x1_256e_kinetics400_rgb", 36.10,
+            "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb", 36.10,
+            "slowfast_r50_8x8x1_256e_kinetics400_rgb", 65.71);
 
     record Run(int code, String out, String err) {}
 
@@ -81,15 +87,16 @@ class InfoCommandTest {
 
     @Test
     void everySeedConfigMatchesItsPublishedParameterCount() throws Exception {
-        int found = 0;
         for (var e : PARAMS.entrySet()) {
-            Path p = SLOWFAST.resolve(e.getKey() + ".yaml");
-            if (Files.exists(p)) {
-                found++;
-                assertEquals(e.getValue(), json("info", p.toString(), "--json").get("params").asLong(), e.getKey());
+            JsonNode j = json("info", SLOWFAST.resolve(e.getKey() + ".yaml").toString(), "--json");
+            assertEquals(e.getValue(), j.get("params").asLong(), e.getKey());
+            Double paperGflops = PAPER_GFLOPS.get(e.getKey());
+            if (paperGflops != null) {
+                assertEquals(paperGflops, j.get("flops").asDouble() / 1e9, 0.005, e.getKey());
             }
+            int frames = e.getKey().contains("sthv1") ? 64 : 32;
+            assertEquals("[1,3," + frames + ",256,256]", j.get("input_shape").toString(), e.getKey());
         }
-        assertTrue(found >= 1);
     }
 
     @Test

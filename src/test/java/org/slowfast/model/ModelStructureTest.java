@@ -109,6 +109,9 @@ class ModelStructureTest {
         assertEquals(1254, StateDicts.shapes(r101).size());
         assertEquals(62_912_312L, r101.trainableParameterCount());
         assertEquals(34_565_560L, model(EIGHT_BY_EIGHT.toArray(String[]::new)).trainableParameterCount());
+        List<String> sthv1 = new ArrayList<>(EIGHT_BY_EIGHT);
+        sthv1.add("model.cls_head.num_classes=174");
+        assertEquals(34_044_630L, model(sthv1.toArray(String[]::new)).trainableParameterCount());
         assertArrayEquals(new long[] {16, 8, 7, 1, 1}, StateDicts.shapes(model(EIGHT_BY_EIGHT.toArray(String[]::new)))
                 .get("backbone.slow_path.conv1_lateral.conv.weight"));
     }

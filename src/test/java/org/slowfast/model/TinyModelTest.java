@@ -42,8 +42,11 @@ class TinyModelTest {
     @Test
     void forwardGivesLogitsPerClip() {
         Recognizer3D m = TinyModels.initialized(manager, 1);
-        NDArray y = logits(m, TinyModels.input(manager, TinyModels.INPUT, 2), false);
+        NDArray x = TinyModels.input(manager, TinyModels.INPUT, 2);
+        NDArray y = logits(m, x, false);
         assertEquals(new Shape(2, 5), y.getShape());
+        // a B x 1 x C x T x H x W training batch is flattened to B clips, as Recognizer3D.forward_train does
+        assertArrayEquals(y.toFloatArray(), logits(m, x.reshape(2, 1, 3, 8, 32, 32), false).toFloatArray(), 0f);
         assertEquals(new Shape(2, 5), m.getOutputShapes(new Shape[] {TinyModels.INPUT})[0]);
     }
 

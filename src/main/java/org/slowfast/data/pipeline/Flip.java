@@ -1,5 +1,11 @@
 package org.slowfast.data.pipeline;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.slowfast.SlowfastException;
+import org.slowfast.data.Frame;
+import org.slowfast.data.Sample;
+
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +26,27 @@ public record Flip(
         }
         if (lazy == null) {
             lazy = false;
+        }
+    }
+
+    @Override
+    public void apply(Sample sample) {
+        boolean horizontal = "horizontal".equals(direction);
+        if (!horizontal && !"vertical".equals(direction)) {
+            throw new SlowfastException("Flip: direction must be 'horizontal' or 'vertical', got '" + direction + "'");
+        }
+        sample.flip = sample.rng.nextDouble() < flipRatio;
+        sample.flipDirection = direction;
+        if (!sample.flip) {
+            return;
+        }
+        List<Frame> out = new ArrayList<>(sample.imgs.size());
+        for (Frame f : sample.imgs) {
+            out.add(horizontal ? FrameOps.flipHorizontal(f) : FrameOps.flipVertical(f));
+        }
+        sample.imgs = out;
+        if (flipLabelMap != null) {
+            sample.label = flipLabelMap.getOrDefault(sample.label, sample.label);
         }
     }
 }

@@ -1,5 +1,8 @@
 package org.slowfast.data.pipeline;
 
+import org.slowfast.SlowfastException;
+import org.slowfast.data.Sample;
+
 import java.util.List;
 
 /** {@code Normalize}: (x − mean) / std per channel, optionally RGB → BGR first. */
@@ -12,5 +15,22 @@ public record Normalize(List<Double> mean, List<Double> std, Boolean toBgr, Bool
         if (adjustMagnitude == null) {
             adjustMagnitude = false;
         }
+    }
+
+    /**
+     * Records mean, std and to_bgr; {@link FormatShape} applies them while it writes the floats, so the clip goes
+     * from bytes to its normalised floats in one pass, straight into the batch.
+     */
+    @Override
+    public void apply(Sample sample) {
+        if (mean == null || std == null || mean.size() != 3 || std.size() != 3) {
+            throw new SlowfastException("Normalize: mean and std must have 3 values each");
+        }
+        if (sample.inputShape != null) {
+            throw new SlowfastException("Normalize must come before FormatShape");
+        }
+        sample.mean = mean.stream().mapToDouble(Double::doubleValue).toArray();
+        sample.std = std.stream().mapToDouble(Double::doubleValue).toArray();
+        sample.toBgr = toBgr;
     }
 }

@@ -2,6 +2,7 @@ package org.slowfast.data.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.slowfast.data.Sample;
 
 /**
  * One pipeline step of a dataset dict, bound by its MMAction2 {@code type} name. Each step is a small record whose
@@ -27,4 +28,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Collect.class, name = "Collect"),
     @JsonSubTypes.Type(value = ToTensor.class, name = "ToTensor"),
 })
-public interface PipelineStep {}
+public interface PipelineStep {
+    /** Runs the step on one sample, as the MMAction2 transform's {@code __call__} does on its results dict. */
+    void apply(Sample sample);
+}

@@ -1,0 +1,57 @@
+package org.slowfast.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.concurrent.Callable;
+import org.slowfast.SlowfastException;
+import org.slowfast.config.LoadedConfig;
+import org.slowfast.data.ClipDataset;
+import org.slowfast.eval.EvalReport;
+import org.slowfast.eval.ResultsFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code slowfast eval-metric}: MMAction2's {@code tools/analysis/eval_metric.py}. Evaluates a saved results file
+ * against {@code data.test}'s annotations without the model.
+ */
+@Command(name = "eval-metric", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a results file (test --out) against data.test's labels, without the model.")
+public final class EvalMetricCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (needs model and data.test).")
+    Path config;
+
+    @Parameters(index = "1", paramLabel = "RESULTS.json", description = "One array of class scores per video.")
+    Path results;
+
+    @Option(names = "--json", description = "Print only one JSON object of the metrics, at full precision.")
+    boolean json;
+
+    @Mixin EvalOptions eval;
+
+    @Override
+    public Integer call() {
+        if (eval.metrics.isEmpty()) {
+            throw new SlowfastException("give the metrics to compute with --eval METRIC ...");
+        }
+        LoadedConfig cfg = LoadedConfig.load(config, eval.cfgOptions);
+        cfg.require("model.cls_head.num_classes", "data.test");
+        ClipDataset dataset = ClipDataset.build(cfg, "test");
+        if (dataset.multiClass()) {
+            throw cfg.error("data.test.multi_class", "multi-label datasets cannot be evaluated with "
+                    + "top_k_accuracy or mean_class_accuracy");
+        }
+        int[] labels = dataset.labels();
+        double[][] scores = ResultsFile.read(results);
+        ResultsFile.checkShape(results, scores, labels.length, cfg.config().model().clsHead().numClasses());
+        EvalReport report = eval.report(cfg, null);
+        LinkedHashMap<String, Double> metrics = report.run(scores, labels, json ? null : System.out,
+                json ? null : System.out);
+        if (json) {
+            System.out.println(ResultsFile.metricsJson(metrics));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,286 @@
+package org.slowfast.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.slowfast.SlowfastException;
+import org.slowfast.config.Config;
+import org.slowfast.config.DatasetConfig;
+import org.slowfast.config.LoadedConfig;
+import org.slowfast.data.pipeline.PipelineStep;
+
+/**
+ * A dataset of clips, as MMAction2's BaseDataset: the parsed annotation list and the pipeline that turns one entry
+ * into a formatted clip. {@link RawframeDataset} and {@link VideoDataset} parse their annotation lines.
+ */
+public abstract class ClipDataset {
+    /** One annotation entry; {@code line} is its 1-based line in the annotation file (0 for JSON). */
+    public record Entry(Path file, int totalFrames, int offset, int[] labels, int line) {
+        public int label() {
+            return labels[0];
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    protected final DatasetConfig cfg;
+    protected final Path annFile;
+    protected final Integer numClasses;
+    private final boolean testMode;
+    private final List<Entry> entries;
+
+    protected ClipDataset(DatasetConfig cfg, boolean testMode, Integer numClasses) {
+        if (cfg.annFile() == null) {
+            throw new SlowfastException(cfg.type() + ": ann_file is not set");
+        }
+        if (cfg.pipeline() == null || cfg.pipeline().isEmpty()) {
+            throw new SlowfastException(cfg.type() + ": pipeline is empty");
+        }
+        if (!"RGB".equals(cfg.modality())) {
+            throw new SlowfastException(cfg.annFile() + ": modality '" + cfg.modality() + "' is not supported (RGB)");
+        }
+        if (cfg.multiClass() && cfg.numClasses() == null) {
+            throw new SlowfastException(cfg.annFile() + ": multi_class needs num_classes");
+        }
+        this.cfg = cfg;
+        this.annFile = Path.of(cfg.annFile());
+        this.testMode = testMode;
+        this.numClasses = cfg.multiClass() ? cfg.numClasses() : numClasses;
+        this.entries = annFile.toString().endsWith(".json") ? readJson() : readLines();
+        if (entries.isEmpty()) {
+            throw new SlowfastException(annFile + ": no annotations");
+        }
+    }
+
+    /**
+     * The dataset of a config's split ("train", "val" or "test" → data.train/val/test). Val and test run in test
+     * mode, as tools/train.py and tools/test.py build them; labels are checked against the head's num_classes.
+     */
+    public static ClipDataset build(LoadedConfig loaded, String split) {
+        Config c = loaded.config();
+        DatasetConfig d = c.data() == null ? null : switch (split) {
+            case "train" -> c.data().train();
+            case "val" -> c.data().val();
+            case "test" -> c.data().test();
+            default -> throw new SlowfastException("unknown split '" + split + "' (train, val, test)");
+        };
+        if (d == null) {
+            throw new SlowfastException(loaded.file() + ": missing required key 'data." + split + "'");
+        }
+        Integer classes = c.model() != null && c.model().clsHead() != null ? c.model().clsHead().numClasses() : null;
+        return of(d, !"train".equals(split) || d.testMode(), classes);
+    }
+
+    /** A dataset from its dict; {@code numClasses} (nullable) bounds the labels. */
+    public static ClipDataset of(DatasetConfig cfg, boolean testMode, Integer numClasses) {
+        String type = cfg.type() == null ? "" : cfg.type();
+        return switch (type) {
+            case "RawframeDataset" -> new RawframeDataset(cfg, testMode, numClasses);
+            case "VideoDataset" -> new VideoDataset(cfg, testMode, numClasses);
+            default -> throw new SlowfastException("dataset type '" + type
+                    + "' is not supported (RawframeDataset, VideoDataset)");
+        };
+    }
+
+    /** Parses one whitespace-split annotation line; problems are {@link IllegalArgumentException}s. */
+    protected abstract Entry parse(String[] tokens, int line);
+
+    /** Parses one entry of a JSON annotation list. */
+    protected abstract Entry parse(JsonNode node);
+
+    /** Sets the dataset's fields of a fresh sample (start_index, filename_tmpl, ...). */
+    protected void prepare(Sample sample, Entry entry) {
+        sample.totalFrames = entry.totalFrames();
+        sample.offset = entry.offset();
+        sample.startIndex = cfg.startIndex();
+        sample.modality = cfg.modality();
+        sample.labels = entry.labels();
+        sample.label = entry.label();
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    public Entry entry(int index) {
+        return entries.get(index);
+    }
+
+    /** The first label of each entry, in annotation order. */
+    public int[] labels() {
+        return entries.stream().mapToInt(Entry::label).toArray();
+    }
+
+    public boolean testMode() {
+        return testMode;
+    }
+
+    public boolean multiClass() {
+        return cfg.multiClass();
+    }
+
+    public DatasetConfig config() {
+        return cfg;
+    }
+
+    public Path annFile() {
+        return annFile;
+    }
+
+    /** The generator of one sample's random steps, from (seed, epoch, index, attempt). */
+    public static Random random(long seed, int epoch, int index, int attempt) {
+        long h = mix(seed);
+        h = mix(h ^ epoch);
+        h = mix(h ^ index);
+        h = mix(h ^ attempt);
+        return new Random(h);
+    }
+
+    private static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Runs the pipeline on entry {@code index}; the clip's floats land in a new array. */
+    public Sample sample(int index, long seed, int epoch) {
+        return sample(index, random(seed, epoch, index, 0), null, 0);
+    }
+
+    /**
+     * Runs the pipeline on entry {@code index} with the given generator; FormatShape writes the clip into
+     * {@code out[outOffset..]} (a new array when {@code out} is null). Failures are one-line
+     * {@link SlowfastException}s naming the file.
+     */
+    public Sample sample(int index, Random rng, float[] out, int outOffset) {
+        Entry entry = entries.get(index);
+        Sample sample = new Sample(index, entry.file(), rng);
+        prepare(sample, entry);
+        sample.out = out;
+        sample.outOffset = outOffset;
+        try {
+            for (PipelineStep step : cfg.pipeline()) {
+                step.apply(sample);
+            }
+        } catch (SlowfastException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SlowfastException(entry.file() + ": " + Images.oneLine(e), e);
+        } finally {
+            if (sample.source != null) {
+                sample.source.close();
+                sample.source = null;
+            }
+        }
+        if (sample.inputShape == null) {
+            throw new SlowfastException(annFile + ": the pipeline has no FormatShape step");
+        }
+        return sample;
+    }
+
+    private List<Entry> readLines() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(annFile);
+        } catch (NoSuchFileException e) {
+            throw new SlowfastException(annFile + ": annotation file not found");
+        } catch (IOException e) {
+            throw new SlowfastException(annFile + ": cannot read: " + Images.oneLine(e));
+        }
+        List<Entry> out = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                out.add(checked(parse(line.split("\\s+"), i + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new SlowfastException(annFile + ":" + (i + 1) + ": " + e.getMessage() + ": '" + line + "'");
+            }
+        }
+        return out;
+    }
+
+    private List<Entry> readJson() {
+        JsonNode root;
+        try {
+            root = JSON.readTree(annFile.toFile());
+        } catch (IOException e) {
+            throw new SlowfastException(annFile + ": cannot read JSON annotations: " + Images.oneLine(e));
+        }
+        if (!root.isArray()) {
+            throw new SlowfastException(annFile + ": JSON annotations must be a list of dicts");
+        }
+        List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            try {
+                out.add(checked(parse(root.get(i))));
+            } catch (IllegalArgumentException e) {
+                throw new SlowfastException(annFile + ": entry " + i + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private Entry checked(Entry e) {
+        if (!cfg.multiClass() && e.labels().length != 1) {
+            throw new IllegalArgumentException("expected one label, got " + e.labels().length
+                    + " (multi_class is off)");
+        }
+        for (int label : e.labels()) {
+            if (label < 0 || (numClasses != null && label >= numClasses)) {
+                throw new IllegalArgumentException("label " + label + " is outside [0, " + numClasses + ")");
+            }
+        }
+        return e;
+    }
+
+    protected Path resolve(String file) {
+        return cfg.dataPrefix() == null ? Path.of(file) : Path.of(cfg.dataPrefix()).resolve(file);
+    }
+
+    protected static int integer(String token, String what) {
+        try {
+            return Integer.parseInt(token);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " '" + token + "' is not an integer");
+        }
+    }
+
+    protected static int[] labels(String[] tokens, int from) {
+        if (from >= tokens.length) {
+            throw new IllegalArgumentException("missing label");
+        }
+        int[] labels = new int[tokens.length - from];
+        for (int i = from; i < tokens.length; i++) {
+            labels[i - from] = integer(tokens[i], "label");
+        }
+        return labels;
+    }
+
+    protected static int[] labels(JsonNode node) {
+        JsonNode label = node.get("label");
+        if (label == null) {
+            throw new IllegalArgumentException("missing 'label'");
+        }
+        if (label.isInt()) {
+            return new int[] {label.asInt()};
+        }
+        int[] out = new int[label.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!label.get(i).isInt()) {
+                throw new IllegalArgumentException("label " + label.get(i) + " is not an integer");
+            }
+            out[i] = label.get(i).asInt();
+        }
+        return out;
+    }
+}

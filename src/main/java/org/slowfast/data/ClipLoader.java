@@ -1,0 +1,309 @@
+package org.slowfast.data;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slowfast.SlowfastException;
+import org.slowfast.config.DataConfig;
+import org.slowfast.config.LoadedConfig;
+import org.slowfast.train.BatchSource;
+
+/**
+ * MMAction2's DataLoader on threads: batches of formatted clips built by {@code workers} threads, at most
+ * {@code prefetch} batches ahead, returned in order whatever the worker count. Training loaders shuffle with a
+ * generator seeded by (seed, epoch), so any epoch can be replayed, and replace a sample that fails to load by a
+ * seeded random other one (warning with the file; the epoch stops with an error once more than
+ * {@code maxFailureShare} of its samples failed). Test loaders fail on the first broken sample.
+ */
+public final class ClipLoader implements BatchSource {
+    /** How a split is loaded. {@code workers} 0 loads in the calling thread. */
+    public record Options(int batchSize, int workers, boolean shuffle, boolean dropLast, long seed, int prefetch,
+            double maxFailureShare) {
+        public Options {
+            if (batchSize < 1 || workers < 0 || prefetch < 1 || maxFailureShare < 0) {
+                throw new IllegalArgumentException("bad loader options");
+            }
+        }
+    }
+
+    /** The default share of failed samples above which training stops. */
+    public static final double DEFAULT_MAX_FAILURE_SHARE = 0.1;
+    private static final int MAX_ATTEMPTS = 100;
+    private static final int LISTED_FILES = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(ClipLoader.class);
+
+    private final ClipDataset dataset;
+    private final Options options;
+    private final Consumer<String> warnings;
+    private final ExecutorService pool;
+    private long[] sampleShape;
+    private int sampleLength;
+    private EpochIterator current;
+
+    public ClipLoader(ClipDataset dataset, Options options, Consumer<String> warnings) {
+        if (dataset.multiClass()) {
+            throw new SlowfastException(dataset.annFile() + ": multi_class datasets cannot be batched for training "
+                    + "or testing (one int label per clip)");
+        }
+        this.dataset = dataset;
+        this.options = options;
+        this.warnings = warnings == null ? LOG::warn : warnings;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = options.workers() == 0 ? null : Executors.newFixedThreadPool(options.workers(), r -> {
+            Thread t = new Thread(r, "clip-loader-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The loader of a config's split as tools/train.py and tools/test.py build it: batch = devices ×
+     * videos_per_gpu and workers = devices × workers_per_gpu (data.{split}_dataloader overrides both), shuffled
+     * only for training; drop_last from data.train_dataloader.
+     */
+    public static ClipLoader forSplit(LoadedConfig loaded, String split, long seed, int devices,
+            Consumer<String> warnings) {
+        return forSplit(loaded, split, seed, devices, warnings, DEFAULT_MAX_FAILURE_SHARE);
+    }
+
+    /** {@link #forSplit(LoadedConfig, String, long, int, Consumer)} with the share of failed samples that stops. */
+    public static ClipLoader forSplit(LoadedConfig loaded, String split, long seed, int devices,
+            Consumer<String> warnings, double maxFailureShare) {
+        ClipDataset dataset = ClipDataset.build(loaded, split);
+        DataConfig data = loaded.config().data();
+        DataConfig.DataloaderConfig over = switch (split) {
+            case "train" -> data.trainDataloader();
+            case "val" -> data.valDataloader();
+            default -> data.testDataloader();
+        };
+        Integer perGpu = over != null && over.videosPerGpu() != null ? over.videosPerGpu() : data.videosPerGpu();
+        int workers = over != null && over.workersPerGpu() != null ? over.workersPerGpu() : data.workersPerGpu();
+        boolean train = "train".equals(split);
+        boolean dropLast = over != null && over.dropLast() != null && over.dropLast();
+        int batch = devices * (perGpu == null ? 1 : perGpu);
+        int threads = devices * workers;
+        return new ClipLoader(dataset, new Options(batch, threads, train, dropLast, seed, Math.max(2, 2 * threads),
+                maxFailureShare), warnings);
+    }
+
+    public ClipDataset dataset() {
+        return dataset;
+    }
+
+    @Override
+    public int length() {
+        int n = dataset.size();
+        int b = options.batchSize();
+        return options.dropLast() ? n / b : (n + b - 1) / b;
+    }
+
+    @Override
+    public int size() {
+        return dataset.size();
+    }
+
+    /** The shape of one clip (views × 3 × T × H × W), from the first sample that loads. */
+    @Override
+    public synchronized long[] sampleShape() {
+        if (sampleShape == null) {
+            SlowfastException first = null;
+            for (int i = 0; i < Math.min(dataset.size(), MAX_ATTEMPTS); i++) {
+                try {
+                    Sample s = dataset.sample(i, options.seed(), 0);
+                    sampleShape = s.inputShape;
+                    sampleLength = s.outputLength();
+                    break;
+                } catch (SlowfastException e) {
+                    if (dataset.testMode()) {
+                        throw e;
+                    }
+                    first = first == null ? e : first;
+                }
+            }
+            if (sampleShape == null) {
+                throw first;
+            }
+        }
+        return sampleShape.clone();
+    }
+
+    /** The sample order of {@code epoch}: a seeded permutation when shuffling, else annotation order. */
+    public int[] order(int epoch) {
+        int n = dataset.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (options.shuffle()) {
+            Random rng = ClipDataset.random(options.seed(), epoch, -1, 0);
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        return order;
+    }
+
+    @Override
+    public synchronized Iterator<Batch> epoch(int epoch) {
+        sampleShape();
+        if (current != null) {
+            current.cancel();
+        }
+        current = new EpochIterator(epoch, order(epoch));
+        return current;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (current != null) {
+            current.cancel();
+        }
+        if (pool != null) {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A loaded batch and the samples that failed and were replaced while loading it. */
+    private record Loaded(Batch batch, List<String> failures) {}
+
+    private Loaded load(int epoch, int[] order, int batchIndex) {
+        int from = batchIndex * options.batchSize();
+        int n = Math.min(options.batchSize(), order.length - from);
+        float[] imgs = new float[n * sampleLength];
+        int[] labels = new int[n];
+        int[] indices = new int[n];
+        List<String> failures = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            int index = order[from + j];
+            Sample s = null;
+            for (int attempt = 0; s == null; attempt++) {
+                try {
+                    s = dataset.sample(index, ClipDataset.random(options.seed(), epoch, index, attempt), imgs,
+                            j * sampleLength);
+                } catch (SlowfastException e) {
+                    if (dataset.testMode() || attempt + 1 >= MAX_ATTEMPTS) {
+                        throw e;
+                    }
+                    failures.add(e.getMessage());
+                    index = ClipDataset.random(options.seed(), epoch, index, attempt + 1).nextInt(dataset.size());
+                }
+            }
+            if (!Arrays.equals(s.inputShape, sampleShape)) {
+                throw new SlowfastException(s.file + ": clip shape " + Arrays.toString(s.inputShape)
+                        + " differs from the first clip's " + Arrays.toString(sampleShape));
+            }
+            labels[j] = s.label;
+            indices[j] = index;
+        }
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return new Loaded(new Batch(imgs, shape, labels, indices), failures);
+    }
+
+    private final class EpochIterator implements Iterator<Batch> {
+        private final int epoch;
+        private final int[] order;
+        private final int batches = length();
+        private final ArrayDeque<Future<Loaded>> pending = new ArrayDeque<>();
+        private final List<String> failures = new ArrayList<>();
+        private int submitted;
+        private int returned;
+        private int samples;
+
+        EpochIterator(int epoch, int[] order) {
+            this.epoch = epoch;
+            this.order = order;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return returned < batches;
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Loaded loaded;
+            if (pool == null) {
+                loaded = load(epoch, order, returned);
+            } else {
+                while (submitted < batches && submitted < returned + options.prefetch()) {
+                    int b = submitted++;
+                    pending.add(pool.submit(() -> load(epoch, order, b)));
+                }
+                loaded = await(pending.poll());
+            }
+            returned++;
+            samples += loaded.batch().labels().length;
+            account(loaded.failures());
+            if (!hasNext() && !failures.isEmpty()) {
+                warnings.accept("epoch " + (epoch + 1) + ": " + failures.size() + " of " + samples
+                        + " samples failed to load and were replaced");
+            }
+            return loaded.batch();
+        }
+
+        private void account(List<String> newFailures) {
+            for (String f : newFailures) {
+                warnings.accept("replacing a sample that failed to load: " + f);
+                failures.add(f);
+            }
+            int epochSamples = options.dropLast() ? batches * options.batchSize() : order.length;
+            if (failures.size() > options.maxFailureShare() * epochSamples) {
+                cancel();
+                throw new SlowfastException(failures.size() + " samples failed to load in epoch " + (epoch + 1)
+                        + " (more than " + Math.round(100 * options.maxFailureShare()) + "% of " + epochSamples
+                        + "); first: " + String.join("; ", failures.subList(0, Math.min(LISTED_FILES,
+                        failures.size()))));
+            }
+        }
+
+        private Loaded await(Future<Loaded> f) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancel();
+                throw new SlowfastException("data loading was interrupted");
+            } catch (ExecutionException e) {
+                cancel();
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        void cancel() {
+            for (Future<Loaded> f : pending) {
+                f.cancel(true);
+            }
+            pending.clear();
+            submitted = batches;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.slowfast.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.slowfast.SlowfastException;
+import org.slowfast.io.AtomicFiles;
+
+/** JPEG/PNG files to and from {@link Frame}s (RGB, as mmcv.imfrombytes with channel_order 'rgb'). */
+public final class Images {
+    private Images() {}
+
+    /** Decodes a JPEG or PNG file; grey frames become three equal channels and alpha is dropped. */
+    public static Frame read(Path file) {
+        BufferedImage image;
+        try (InputStream in = Files.newInputStream(file)) {
+            image = ImageIO.read(in);
+        } catch (IOException | RuntimeException e) {
+            throw new SlowfastException(file + ": cannot read the frame: " + oneLine(e));
+        }
+        if (image == null) {
+            throw new SlowfastException(file + ": not a readable JPEG or PNG image");
+        }
+        return toFrame(image);
+    }
+
+    public static Frame toFrame(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] rgb = new byte[w * h * 3];
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+            for (int i = 0; i < rgb.length; i += 3) {
+                rgb[i] = bgr[i + 2];
+                rgb[i + 1] = bgr[i + 1];
+                rgb[i + 2] = bgr[i];
+            }
+        } else {
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                image.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0, o = y * w * 3; x < w; x++, o += 3) {
+                    int p = row[x];
+                    rgb[o] = (byte) (p >> 16);
+                    rgb[o + 1] = (byte) (p >> 8);
+                    rgb[o + 2] = (byte) p;
+                }
+            }
+        }
+        return new Frame(w, h, rgb);
+    }
+
+    public static BufferedImage toImage(Frame frame) {
+        BufferedImage image = new BufferedImage(frame.width(), frame.height(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        byte[] rgb = frame.rgb();
+        for (int i = 0; i < rgb.length; i += 3) {
+            bgr[i] = rgb[i + 2];
+            bgr[i + 1] = rgb[i + 1];
+            bgr[i + 2] = rgb[i];
+        }
+        return image;
+    }
+
+    /** Writes a PNG through a temp file and a rename. */
+    public static void writePng(BufferedImage image, Path file) {
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer");
+            }
+        });
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replaceAll("\\s*\\R\\s*", " ");
+    }
+}

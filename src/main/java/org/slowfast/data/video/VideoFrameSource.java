@@ -1,0 +1,591 @@
+package org.slowfast.data.video;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+import static org.bytedeco.ffmpeg.global.swscale.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.slowfast.SlowfastException;
+import org.slowfast.data.Frame;
+import org.slowfast.data.FrameSource;
+
+/**
+ * Frame-accurate random access to a video file with FFmpeg (through JavaCPP's presets).
+ *
+ * <p>Frame {@code k} is the {@code k}-th frame FFmpeg decodes from the start. At open, one demux-only pass reads every
+ * packet of the video stream: the count of packets (minus those flagged discard) is {@link #totalFrames()}, and the
+ * sorted presentation timestamps map a decoded frame to its index, so the index stays exact after seeking, with
+ * B-frames and with keyframes far apart. A stream that starts mid-GOP (its head cut off) has packets the decoder
+ * outputs no frame for: its first GOP is decoded once at open to leave those out. A read seeks to the nearest keyframe
+ * at or before each wanted frame only when that skips work, and decodes forward in one sweep. Streams whose
+ * timestamps are missing or repeated (e.g. MPEG-4 with B-frames in AVI) are decoded from the start and counted
+ * instead (exact, slower).
+ *
+ * <p>Not thread-safe: use one instance per thread. Several instances may be open concurrently.
+ */
+public final class VideoFrameSource implements FrameSource {
+    static {
+        av_log_set_level(AV_LOG_QUIET);
+    }
+
+    private final Path file;
+    private final int threads;
+    /** Sorted presentation timestamps of the video packets; the position of a timestamp is its frame index. */
+    private final long[] sortedPts;
+    /**
+     * Frame indices of the keyframes, ascending, with two timestamps to seek to for each: its presentation timestamp
+     * (what MP4 and Matroska seek by) and the earlier of its presentation and decoding timestamps (for demuxers that
+     * seek by decoding time).
+     */
+    private final int[] keyframeIndex;
+    private final long[] keyframePts;
+    private final long[] keyframeEarliestTs;
+    /** False when timestamps are missing or repeated: frames are then counted from the start. */
+    private final boolean timestamped;
+
+    private AVFormatContext format;
+    private AVCodecContext decoder;
+    private int streamIndex;
+    private final AVPacket packet = av_packet_alloc();
+    private final AVFrame frame = av_frame_alloc();
+    private SwsContext sws;
+    private BytePointer rgbBuffer;
+    private long rgbCapacity;
+    private final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
+    private final IntPointer dstLinesize = new IntPointer(4);
+
+    /** When positive, frames are resized so that their short side has this length. */
+    private int shortSide;
+
+    /** Index of the next frame the decoder will output. */
+    private int nextIndex;
+    /** Frames below this index (leading frames of an open GOP after a seek) are not trusted. */
+    private int trustedFrom;
+    private boolean demuxerAtEnd;
+    private boolean decoderDrained;
+    private boolean closed;
+    /** Frames the decoder has output for reads so far (a measure of seeking efficiency). */
+    private long framesDecoded;
+
+    private VideoFrameSource(Path file, int threads) {
+        this.file = file;
+        this.threads = threads;
+        try {
+            openDemuxerAndDecoder();
+            PacketIndex index = indexPackets();
+            if (index.count == 0) {
+                throw error("no decodable video frames");
+            }
+            this.timestamped = index.timestamped;
+            this.sortedPts = index.sortedPts;
+            this.keyframeIndex = index.keyframeIndex;
+            this.keyframePts = index.keyframePts;
+            this.keyframeEarliestTs = index.keyframeEarliestTs;
+            reopen();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Opens a video with a single-threaded decoder (the loader parallelises across videos). */
+    public static VideoFrameSource open(Path file) {
+        return open(file, 1);
+    }
+
+    /** Opens a video; {@code threads} is the decoder's thread count (0 lets FFmpeg choose). */
+    public static VideoFrameSource open(Path file, int threads) {
+        if (!Files.isRegularFile(file)) {
+            throw new SlowfastException(file + ": no such video file");
+        }
+        return new VideoFrameSource(file, threads);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public int totalFrames() {
+        return sortedPts.length;
+    }
+
+    /**
+     * Resizes the frames read from now on so that their short side is {@code length} pixels (aspect ratio kept,
+     * long side rounded, as mmcv's {@code imrescale}), with swscale's bilinear filter; 0 turns resizing off.
+     */
+    public VideoFrameSource resizeShortSide(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("short side must be >= 0, got " + length);
+        }
+        this.shortSide = length;
+        return this;
+    }
+
+    /** How many frames the decoder has output for {@link #read} calls so far, wanted or not. */
+    public long framesDecoded() {
+        return framesDecoded;
+    }
+
+    /** The frame indices of the keyframes (where a seek can land), ascending. */
+    public int[] keyframeIndices() {
+        return keyframeIndex.clone();
+    }
+
+    @Override
+    public List<Frame> read(int[] indices) {
+        if (closed) {
+            throw new IllegalStateException(file + ": video source is closed");
+        }
+        int total = totalFrames();
+        for (int i : indices) {
+            if (i < 0 || i >= total) {
+                throw error("frame index " + i + " out of range (video has " + total + " frames)");
+            }
+        }
+        int[] wanted = Arrays.stream(indices).distinct().sorted().toArray();
+        Frame[] decoded = new Frame[wanted.length];
+        int filled = 0;
+        while (filled < wanted.length) {
+            positionFor(wanted[filled]);
+            filled = decodeForward(wanted, decoded, filled);
+        }
+        List<Frame> out = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            out.add(decoded[Arrays.binarySearch(wanted, i)]);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeStreams();
+        av_packet_free(packet);
+        av_frame_free(frame);
+        if (sws != null) {
+            sws_freeContext(sws);
+            sws = null;
+        }
+        if (rgbBuffer != null) {
+            av_free(rgbBuffer);
+            rgbBuffer = null;
+        }
+        dstData.close();
+        dstLinesize.close();
+    }
+
+    // ---- positioning ----
+
+    /** Makes the decoder's next output frames lead to {@code target} with as little decoding as possible. */
+    private void positionFor(int target) {
+        int key = keyframeAtOrBefore(target);
+        boolean canDecodeForward = nextIndex >= 0 && nextIndex <= target && !decoderDrained
+                && (!timestamped || keyframeIndex[key] <= nextIndex);
+        if (canDecodeForward) {
+            return;
+        }
+        if (!timestamped || keyframeIndex[key] == 0 || !seekTo(key)) {
+            reopen();
+        }
+    }
+
+    private int keyframeAtOrBefore(int target) {
+        int pos = Arrays.binarySearch(keyframeIndex, target);
+        return pos >= 0 ? pos : Math.max(0, -pos - 2);
+    }
+
+    /** Seeks to keyframe {@code key}, or failing that an earlier one; false when neither worked (rewind then). */
+    private boolean seekTo(int key) {
+        return seekTo(key, keyframePts[key])
+                || keyframeEarliestTs[key] != keyframePts[key] && seekTo(key, keyframeEarliestTs[key]);
+    }
+
+    /** Seeks to timestamp {@code ts}; false when the demuxer landed after keyframe {@code key}. */
+    private boolean seekTo(int key, long ts) {
+        if (av_seek_frame(format, streamIndex, ts, AVSEEK_FLAG_BACKWARD) < 0) {
+            return false;
+        }
+        avcodec_flush_buffers(decoder);
+        demuxerAtEnd = false;
+        decoderDrained = false;
+        // Check where the demuxer landed: the first video packet must be a keyframe at or before the wanted one.
+        while (true) {
+            int r = av_read_frame(format, packet);
+            if (r < 0) {
+                av_packet_unref(packet);
+                return false;
+            }
+            if (packet.stream_index() != streamIndex) {
+                av_packet_unref(packet);
+                continue;
+            }
+            int landed = frameIndexOf(packet.pts());
+            boolean ok = (packet.flags() & AV_PKT_FLAG_KEY) != 0 && landed >= 0 && landed <= keyframeIndex[key];
+            if (ok) {
+                sendPacket();
+                nextIndex = landed;
+                trustedFrom = landed;
+            }
+            av_packet_unref(packet);
+            return ok;
+        }
+    }
+
+    /** Reopens the file so that decoding starts from the first frame. */
+    private void reopen() {
+        closeStreams();
+        openDemuxerAndDecoder();
+        nextIndex = 0;
+        trustedFrom = 0;
+        demuxerAtEnd = false;
+        decoderDrained = false;
+    }
+
+    // ---- decoding ----
+
+    /** Decodes forward, filling {@code decoded} from position {@code filled}; returns the new fill position. */
+    private int decodeForward(int[] wanted, Frame[] decoded, int filled) {
+        while (filled < wanted.length) {
+            int r = avcodec_receive_frame(decoder, frame);
+            if (r == AVERROR_EAGAIN()) {
+                feedDecoder();
+                continue;
+            }
+            if (r == AVERROR_EOF) {
+                decoderDrained = true;
+                throw error("frame " + wanted[filled] + " could not be decoded (the stream ends after "
+                        + nextIndex + " decodable frames; truncated or corrupt?)");
+            }
+            if (r < 0) {
+                throw error("decoding failed: " + describe(r));
+            }
+            framesDecoded++;
+            int index = timestamped ? frameIndexOf(frameTimestamp()) : nextIndex;
+            if (index < 0) {
+                av_frame_unref(frame);
+                throw error("decoded a frame with an unknown timestamp " + frameTimestamp());
+            }
+            if (index >= trustedFrom) {
+                nextIndex = index + 1;
+                if (wanted[filled] < index) {
+                    // The decoder skipped a wanted frame (a corrupt packet).
+                    av_frame_unref(frame);
+                    throw error("frame " + wanted[filled] + " could not be decoded (corrupt stream)");
+                }
+                if (wanted[filled] == index) {
+                    decoded[filled++] = toRgb();
+                }
+            }
+            av_frame_unref(frame);
+        }
+        return filled;
+    }
+
+    /** Sends the next video packet to the decoder, or the end-of-stream flush after the last one. */
+    private void feedDecoder() {
+        if (demuxerAtEnd) {
+            // The flush was already sent and the decoder still wants input: nothing more will come.
+            decoderDrained = true;
+            throw error("the stream ends after " + nextIndex + " decodable frames (truncated or corrupt?)");
+        }
+        while (true) {
+            int r = av_read_frame(format, packet);
+            if (r < 0) {
+                av_packet_unref(packet);
+                demuxerAtEnd = true;
+                avcodec_send_packet(decoder, null);
+                return;
+            }
+            boolean video = packet.stream_index() == streamIndex;
+            if (video) {
+                sendPacket();
+            }
+            av_packet_unref(packet);
+            if (video) {
+                return;
+            }
+        }
+    }
+
+    /** Sends {@link #packet}; a corrupt packet is skipped, as the ffmpeg tool does. */
+    private void sendPacket() {
+        avcodec_send_packet(decoder, packet);
+    }
+
+    private long frameTimestamp() {
+        long pts = frame.pts();
+        return pts != AV_NOPTS_VALUE ? pts : frame.best_effort_timestamp();
+    }
+
+    private int frameIndexOf(long pts) {
+        if (pts == AV_NOPTS_VALUE) {
+            return -1;
+        }
+        int pos = Arrays.binarySearch(sortedPts, pts);
+        return pos >= 0 ? pos : -1;
+    }
+
+    /** Converts {@link #frame} to packed RGB24 with swscale, straight into the frame's byte array. */
+    private Frame toRgb() {
+        int srcW = frame.width();
+        int srcH = frame.height();
+        int w = srcW;
+        int h = srcH;
+        if (shortSide > 0) {
+            double scale = (double) shortSide / Math.min(srcW, srcH);
+            w = (int) Math.round(srcW * scale);
+            h = (int) Math.round(srcH * scale);
+        }
+        int flags = w == srcW && h == srcH ? SWS_BICUBIC : SWS_BILINEAR;
+        sws = sws_getCachedContext(sws, srcW, srcH, frame.format(), w, h, AV_PIX_FMT_RGB24, flags,
+                null, null, (DoublePointer) null);
+        if (sws == null) {
+            throw error("cannot convert pixel format " + frame.format() + " to RGB");
+        }
+        long size = (long) w * h * 3;
+        if (rgbBuffer == null || rgbCapacity < size) {
+            if (rgbBuffer != null) {
+                av_free(rgbBuffer);
+            }
+            rgbBuffer = new BytePointer(av_malloc(size + 64)).capacity(size + 64);
+            rgbCapacity = size;
+        }
+        dstData.put(0, rgbBuffer);
+        dstLinesize.put(0, w * 3);
+        sws_scale(sws, frame.data(), frame.linesize(), 0, srcH, dstData, dstLinesize);
+        byte[] rgb = new byte[(int) size];
+        rgbBuffer.position(0).get(rgb);
+        return new Frame(w, h, rgb);
+    }
+
+    // ---- opening and indexing ----
+
+    private void openDemuxerAndDecoder() {
+        format = new AVFormatContext(null);
+        int r = avformat_open_input(format, file.toString(), (AVInputFormat) null, (AVDictionary) null);
+        if (r < 0) {
+            format = null;
+            throw error("cannot open as a video (" + describe(r) + ")");
+        }
+        r = avformat_find_stream_info(format, (PointerPointer<?>) null);
+        if (r < 0) {
+            throw error("cannot read stream information (" + describe(r) + ")");
+        }
+        streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (PointerPointer<?>) null, 0);
+        if (streamIndex < 0) {
+            throw error("no video stream");
+        }
+        AVStream stream = format.streams(streamIndex);
+        AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
+        if (codec == null) {
+            throw error("no decoder for codec " + avcodec_get_name(stream.codecpar().codec_id()).getString());
+        }
+        decoder = avcodec_alloc_context3(codec);
+        if (avcodec_parameters_to_context(decoder, stream.codecpar()) < 0) {
+            throw error("bad codec parameters");
+        }
+        decoder.thread_count(threads);
+        r = avcodec_open2(decoder, codec, (PointerPointer<?>) null);
+        if (r < 0) {
+            throw error("cannot open the " + codec.name().getString() + " decoder (" + describe(r) + ")");
+        }
+        for (int i = 0; i < format.nb_streams(); i++) {
+            if (i != streamIndex) {
+                format.streams(i).discard(AVDISCARD_ALL);
+            }
+        }
+    }
+
+    private record PacketIndex(int count, boolean timestamped, long[] sortedPts, int[] keyframeIndex,
+                               long[] keyframePts, long[] keyframeEarliestTs) {}
+
+    /** One demux-only pass over the video packets. */
+    private PacketIndex indexPackets() {
+        long[] pts = new long[1024];
+        long[] seekTs = new long[1024];
+        boolean[] key = new boolean[1024];
+        int n = 0;
+        long read = 0;
+        boolean timestamps = true;
+        while (true) {
+            int r = av_read_frame(format, packet);
+            if (r == AVERROR_EOF) {
+                break;
+            }
+            if (r < 0) {
+                av_packet_unref(packet);
+                throw error("corrupt stream after " + n + " frames (" + describe(r) + ")");
+            }
+            boolean video = packet.stream_index() == streamIndex;
+            boolean discarded = (packet.flags() & AV_PKT_FLAG_DISCARD) != 0;
+            if (video && (packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
+                av_packet_unref(packet);
+                throw error("truncated or corrupt stream at frame " + n);
+            }
+            if (video) {
+                read++;
+            }
+            if (video && !discarded) {
+                if (n == pts.length) {
+                    pts = Arrays.copyOf(pts, 2 * n);
+                    seekTs = Arrays.copyOf(seekTs, 2 * n);
+                    key = Arrays.copyOf(key, 2 * n);
+                }
+                long p = packet.pts();
+                long d = packet.dts();
+                if (p == AV_NOPTS_VALUE) {
+                    timestamps = false;
+                }
+                pts[n] = p;
+                seekTs[n] = d == AV_NOPTS_VALUE ? p : (p == AV_NOPTS_VALUE ? d : Math.min(p, d));
+                key[n] = (packet.flags() & AV_PKT_FLAG_KEY) != 0;
+                n++;
+            }
+            av_packet_unref(packet);
+        }
+        // MP4/MOV list every sample in the header: fewer packets means the file was cut at a packet boundary.
+        // (AVI's count also includes empty index entries, which the demuxer skips, so it is not checked.)
+        long listed = format.streams(streamIndex).nb_frames();
+        boolean mov = format.iformat().name().getString().startsWith("mov,");
+        if (mov && listed > 0 && read < listed) {
+            throw error("truncated: the container lists " + listed + " video frames but only " + read
+                    + " could be read");
+        }
+        long[] sorted = Arrays.copyOf(pts, n);
+        Arrays.sort(sorted);
+        for (int i = 1; i < n && timestamps; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                timestamps = false;
+            }
+        }
+        int firstKey = 0;
+        while (firstKey < n && !key[firstKey]) {
+            firstKey++;
+        }
+        if (firstKey > 0) {
+            // The stream starts mid-GOP (e.g. its head was cut off): the decoder drops frames until it can decode,
+            // so some packets have no frame. Decode up to the first keyframe to see which ones do.
+            if (timestamps) {
+                sorted = keepDecodable(sorted, firstKey < n ? pts[firstKey] : Long.MAX_VALUE);
+            } else {
+                sorted = new long[decodeFromStart(Long.MAX_VALUE).length];
+            }
+        }
+        int frames = sorted.length;
+        if (!timestamps) {
+            long[] counted = new long[frames];
+            for (int i = 0; i < frames; i++) {
+                counted[i] = i;
+            }
+            return new PacketIndex(frames, false, counted, new int[] {0}, new long[] {0}, new long[] {0});
+        }
+        // Keyframe packets ordered by frame index (decode order already is, for every sane stream). Frame 0 is
+        // always reachable by decoding from the start, so it counts as a keyframe.
+        long[] framePts = sorted;
+        long[] packetPts = pts;
+        boolean[] packetKey = key;
+        // Each element packs (frame index << 32 | packet number), so sorting orders by frame index.
+        long[] sortedKeyPackets = IntStream.range(0, n)
+                .mapToLong(i -> packetKey[i] ? (long) Arrays.binarySearch(framePts, packetPts[i]) << 32 | i : -1)
+                .filter(packed -> packed >>> 32 > 0 && packed > 0).sorted().toArray();
+        int keys = sortedKeyPackets.length + 1;
+        int[] keyIndex = new int[keys];
+        long[] keyPts = new long[keys];
+        long[] keyEarliest = new long[keys];
+        for (int k = 1; k < keys; k++) {
+            int i = (int) sortedKeyPackets[k - 1];
+            keyIndex[k] = (int) (sortedKeyPackets[k - 1] >>> 32);
+            keyPts[k] = pts[i];
+            keyEarliest[k] = seekTs[i];
+        }
+        return new PacketIndex(frames, true, sorted, keyIndex, keyPts, keyEarliest);
+    }
+
+    /**
+     * Drops from {@code sorted} the timestamps before {@code keyPts} that the decoder outputs no frame for, decoding
+     * from the start until a frame at or after {@code keyPts} comes out (decoders output in presentation order).
+     */
+    private long[] keepDecodable(long[] sorted, long keyPts) {
+        long[] output = decodeFromStart(keyPts);
+        Arrays.sort(output);
+        return Arrays.stream(sorted).filter(p -> p >= keyPts || Arrays.binarySearch(output, p) >= 0).toArray();
+    }
+
+    /** Decodes from the start until a frame with a timestamp at or after {@code stopPts}; returns the timestamps. */
+    private long[] decodeFromStart(long stopPts) {
+        reopen();
+        long[] timestamps = new long[64];
+        int count = 0;
+        while (true) {
+            int r = avcodec_receive_frame(decoder, frame);
+            if (r == AVERROR_EAGAIN()) {
+                if (demuxerAtEnd) {
+                    break;
+                }
+                feedDecoder();
+                continue;
+            }
+            if (r < 0) {
+                break;
+            }
+            long ts = frameTimestamp();
+            av_frame_unref(frame);
+            if (count == timestamps.length) {
+                timestamps = Arrays.copyOf(timestamps, 2 * count);
+            }
+            timestamps[count++] = ts;
+            if (ts != AV_NOPTS_VALUE && ts >= stopPts) {
+                break;
+            }
+        }
+        return Arrays.copyOf(timestamps, count);
+    }
+
+    private void closeStreams() {
+        if (decoder != null) {
+            avcodec_free_context(decoder);
+            decoder = null;
+        }
+        if (format != null) {
+            avformat_close_input(format);
+            format = null;
+        }
+    }
+
+    private SlowfastException error(String what) {
+        return new SlowfastException(file + ": " + what);
+    }
+
+    private static String describe(int errnum) {
+        byte[] buf = new byte[256];
+        av_strerror(errnum, buf, buf.length);
+        int len = 0;
+        while (len < buf.length && buf[len] != 0) {
+            len++;
+        }
+        return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+}

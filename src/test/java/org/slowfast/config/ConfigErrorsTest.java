@@ -1,0 +1,219 @@
+package org.slowfast.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slowfast.cli.SlowfastCommand;
+import picocli.CommandLine;
+
+/** Each bad-config path gives one line naming file, key and position, and exit code 2 without a stack trace. */
+class ConfigErrorsTest {
+    @TempDir Path dir;
+
+    private String run(int expectedCode, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cl = SlowfastCommand.commandLine();
+        cl.setErr(new PrintWriter(new PrintStream(err), true));
+        cl.setOut(new PrintWriter(new PrintStream(new ByteArrayOutputStream()), true));
+        assertEquals(expectedCode, cl.execute(args));
+        String text = err.toString();
+        assertEquals(1, text.lines().count(), text);
+        assertFalse(text.contains("\tat "), text);
+        return text.strip();
+    }
+
+    private String config(String text) throws IOException {
+        Path p = dir.resolve("bad.yaml");
+        Files.writeString(p, text);
+        return p.toString();
+    }
+
+    @Test
+    void unknownKeyNamesFileLineKeyPathAndAcceptedKeys() throws IOException {
+        String f = config("model:\n  cls_head:\n    num_clases: 3\n");
+        assertEquals("error: " + f + ":3:5: model.cls_head.num_clases: unknown key 'num_clases'; accepted keys: "
+                        + "dropout_ratio, in_channels, init_std, label_smooth_eps, loss_cls, multi_class, num_classes, "
+                        + "spatial_type, topk, type",
+                run(2, "print-config", f));
+    }
+
+    @Test
+    void unknownTopLevelKeyListsTheSections() throws IOException {
+        String f = config("total_epochs: 3\ntotal_epoch: 4\n");
+        String msg = run(2, "print-config", f);
+        assertTrue(msg.startsWith("error: " + f + ":2:1: total_epoch: unknown key 'total_epoch'; accepted keys: "), msg);
+        for (String key : new String[] {"model", "data", "optimizer", "optimizer_config", "lr_config", "total_epochs",
+            "checkpoint_config", "evaluation", "log_config", "precise_bn", "work_dir", "load_from", "resume_from",
+            "workflow", "dist_params", "log_level", "find_unused_parameters", "opencv_num_threads", "mp_start_method",
+            "img_norm_cfg", "train_pipeline", "dataset_type"}) {
+            assertTrue(msg.contains(" " + key + ",") || msg.endsWith(" " + key), key + " in " + msg);
+        }
+    }
+
+    @Test
+    void unknownKeyOfAPipelineStepNamesTheStepAndAcceptsType() throws IOException {
+        String f = config("data:\n  val:\n    pipeline:\n      - type: SampleFrames\n        clip_len: 4\n"
+                + "        clip_lenn: 3\n");
+        assertEquals("error: " + f + ":6:9: data.val.pipeline.0.clip_lenn: unknown key 'clip_lenn' for SampleFrames; "
+                + "accepted keys: clip_len, frame_interval, keep_tail_frames, num_clips, out_of_bound_opt, start_index, "
+                + "temporal_jitter, test_mode, twice_sample, type", run(2, "print-config", f));
+    }
+
+    @Test
+    void unknownKeyInABaseFileNamesTheBaseFile() throws IOException {
+        Path base = dir.resolve("base/runtime.yaml");
+        Files.createDirectories(base.getParent());
+        Files.writeString(base, "log_config:\n  interval: 20\n  intervall: 5\n");
+        String f = config("_base_: base/runtime.yaml\ntotal_epochs: 2\n");
+        assertTrue(run(2, "print-config", f).startsWith("error: " + base + ":3:3: log_config.intervall: unknown key"));
+    }
+
+    @Test
+    void wrongTypeNamesTheKeyTheExpectedTypeAndTheValue() throws IOException {
+        String f = config("total_epochs: 3\ndata:\n  videos_per_gpu: many\n");
+        assertEquals("error: " + f + ":3:3: data.videos_per_gpu: wrong type: expected an integer, got the string 'many'",
+                run(2, "print-config", f));
+        f = config("optimizer:\n  lr: [0.1]\n");
+        assertEquals("error: " + f + ":2:3: optimizer.lr: wrong type: expected a number, got the list [0.1]",
+                run(2, "print-config", f));
+        f = config("model:\n  backbone:\n    slow_pathway:\n      inflate: 1\n");
+        assertEquals("error: " + f + ":4:7: model.backbone.slow_pathway.inflate: wrong type: expected a list, "
+                + "got the number 1", run(2, "print-config", f));
+    }
+
+    @Test
+    void wrongTypeFromCfgOptionsNamesTheOption() throws IOException {
+        String f = config("total_epochs: 3\n");
+        assertEquals("error: --cfg-options total_epochs=[1]: total_epochs: wrong type: expected an integer, "
+                + "got the list [1]", run(2, "print-config", f, "--cfg-options", "total_epochs=[1]"));
+    }
+
+    @Test
+    void jsonSyntaxErrorHasLineAndColumn() throws IOException {
+        Path p = dir.resolve("bad.json");
+        Files.writeString(p, "{\"total_epochs\": 3,\n \"data\": }\n");
+        assertEquals("error: " + p + ":2:10: JSON syntax error: Unexpected character ('}' (code 125)): expected a value",
+                run(2, "print-config", p.toString()));
+    }
+
+    @Test
+    void omnisourceIsAcceptedOnlyWhenOff() throws IOException {
+        assertEquals("omnisource: false\nmodule_hooks: []\n",
+                printConfig("print-config", config("omnisource: false\nmodule_hooks: []\n")));
+        String f = config("omnisource: true\n");
+        assertEquals("error: " + f + ":1:1: omnisource: OmniSource training is not supported; set it to false",
+                run(2, "print-config", f));
+    }
+
+    @Test
+    void baseCycleIsReported() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), "_base_: b.yaml\n");
+        Files.writeString(dir.resolve("b.yaml"), "_base_: a.yaml\n");
+        assertEquals("error: " + dir.resolve("b.yaml") + ": _base_ cycle through " + dir.resolve("a.yaml"),
+                run(2, "print-config", dir.resolve("a.yaml").toString()));
+    }
+
+    @Test
+    void debugAddsTheStackTrace() throws IOException {
+        String f = config("total_epochs: x\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cl = SlowfastCommand.commandLine();
+        cl.setErr(new PrintWriter(new PrintStream(err), true));
+        try {
+            assertEquals(2, cl.execute("--debug", "print-config", f));
+        } finally {
+            printConfig("--debug=false", "print-config", config("total_epochs: 1\n"));
+        }
+        assertTrue(err.toString().startsWith("error: " + f + ":1:1: total_epochs: wrong type"), err.toString());
+        assertTrue(err.toString().contains("\tat "), err.toString());
+    }
+
+    @Test
+    void unknownPipelineTypeListsTheKnownOnes() throws IOException {
+        String f = config("data:\n  train:\n    pipeline:\n      - {type: SampleFrames, clip_len: 4}\n"
+                + "      - {type: Sharpen}\n");
+        String msg = run(2, "print-config", f);
+        assertTrue(msg.startsWith("error: " + f + ":5:9: data.train.pipeline.1: unknown type 'Sharpen'; accepted types: "),
+                msg);
+        assertTrue(msg.contains("SampleFrames") && msg.contains("DecordInit"), msg);
+    }
+
+    @Test
+    void missingBaseFileNamesIt() throws IOException {
+        String f = config("_base_: ../nowhere/base.yaml\n");
+        String msg = run(2, "print-config", f);
+        assertTrue(msg.startsWith("error: " + f + ":1:1: _base_ file not found: ../nowhere/base.yaml"), msg);
+    }
+
+    @Test
+    void yamlSyntaxErrorHasLineAndColumn() throws IOException {
+        String f = config("a: 1\nb: [1, 2\nc: 3\n");
+        String msg = run(2, "print-config", f);
+        assertTrue(msg.matches("error: " + java.util.regex.Pattern.quote(f) + ":\\d+:\\d+: YAML syntax error: .*"), msg);
+    }
+
+    @Test
+    void badCfgOptionIsOneLine() throws IOException {
+        String f = config("a: 1\n");
+        String msg = run(2, "print-config", f, "--cfg-options", "novalue");
+        assertEquals("error: --cfg-options: expected KEY=VALUE, got 'novalue'", msg);
+    }
+
+    @Test
+    void missingConfigFile() {
+        assertEquals("error: " + dir.resolve("none.yaml") + ": config file not found",
+                run(2, "print-config", dir.resolve("none.yaml").toString()));
+    }
+
+    private static String printConfig(String... args) {
+        StringWriter out = new StringWriter();
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream stray = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(stray));
+        try {
+            assertEquals(0, SlowfastCommand.commandLine().setOut(new PrintWriter(out)).execute(args));
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertEquals("", stray.toString());
+        return out.toString();
+    }
+
+    @Test
+    void printConfigJsonIsOneObjectOnStdout() throws IOException {
+        String seed = "configs/recognition/slowfast/slowfast_r50_16x8x1_22e_sthv1_rgb.yaml";
+        String json = printConfig("print-config", seed, "--json", "--cfg-options", "data.videos_per_gpu=2");
+        JsonNode node = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
+        assertTrue(node.isObject());
+        assertEquals(2, node.get("data").get("videos_per_gpu").asInt());
+        assertEquals(510, node.get("lr_config").get("warmup_iters").asInt());
+        assertEquals(4, node.get("data").get("train").get("pipeline").get(4).get("flip_label_map").get("2").asInt());
+    }
+
+    @Test
+    void printedYamlAndJsonLoadBackToTheSameTree() throws IOException {
+        String seed = "configs/recognition/slowfast/slowfast_r50_video_4x16x1_256e_kinetics400_rgb.yaml";
+        Map<String, Object> merged = LoadedConfig.load(Path.of(seed), List.of()).tree();
+        Path yaml = dir.resolve("printed.yaml");
+        Files.writeString(yaml, printConfig("print-config", seed));
+        assertEquals(merged, LoadedConfig.load(yaml, List.of()).tree());
+        Path json = dir.resolve("printed.json");
+        Files.writeString(json, printConfig("print-config", seed, "--json"));
+        assertEquals(merged, LoadedConfig.load(json, List.of()).tree());
+    }
+}
