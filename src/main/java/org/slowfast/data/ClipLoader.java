@@ -76,6 +76,12 @@ public final class ClipLoader implements BatchSource {
      */
     public static ClipLoader forSplit(LoadedConfig loaded, String split, long seed, int devices,
             Consumer<String> warnings) {
+        return forSplit(loaded, split, seed, devices, warnings, DEFAULT_MAX_FAILURE_SHARE);
+    }
+
+    /** {@link #forSplit(LoadedConfig, String, long, int, Consumer)} with the share of failed samples that stops. */
+    public static ClipLoader forSplit(LoadedConfig loaded, String split, long seed, int devices,
+            Consumer<String> warnings, double maxFailureShare) {
         ClipDataset dataset = ClipDataset.build(loaded, split);
         DataConfig data = loaded.config().data();
         DataConfig.DataloaderConfig over = switch (split) {
@@ -90,7 +96,7 @@ public final class ClipLoader implements BatchSource {
         int batch = devices * (perGpu == null ? 1 : perGpu);
         int threads = devices * workers;
         return new ClipLoader(dataset, new Options(batch, threads, train, dropLast, seed, Math.max(2, 2 * threads),
-                DEFAULT_MAX_FAILURE_SHARE), warnings);
+                maxFailureShare), warnings);
     }
 
     public ClipDataset dataset() {

@@ -121,4 +121,35 @@ class ClipLoaderTest {
                     e.getMessage());
         }
     }
+
+    @Test
+    void closeStopsTheWorkersOfAnAbandonedEpoch() throws Exception {
+        ClipDataset ds = trainSet(6);
+        java.util.Set<Thread> before = loaderThreads();
+        ClipLoader loader = new ClipLoader(ds, options(1, 2, true, false, 0.1), null);
+        Iterator<Batch> it = loader.epoch(0);
+        it.next();
+        Iterator<Batch> again = loader.epoch(1);
+        assertEquals(6, countRemaining(again));
+        loader.epoch(2).next();
+        loader.close();
+        java.util.Set<Thread> after = loaderThreads();
+        after.removeAll(before);
+        assertEquals(java.util.Set.of(), after);
+    }
+
+    static java.util.Set<Thread> loaderThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("clip-loader-") && t.isAlive())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    static int countRemaining(Iterator<Batch> it) {
+        int n = 0;
+        while (it.hasNext()) {
+            it.next();
+            n++;
+        }
+        return n;
+    }
 }

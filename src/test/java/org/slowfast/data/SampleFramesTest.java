@@ -92,4 +92,29 @@ class SampleFramesTest {
         assertArrayEquals(new double[] {0}, offsets(sf(4, 1, 1, false, "loop"), 3, 0));
         assertArrayEquals(new int[] {0, 1, 0, 1}, sf(4, 1, 1, false, "loop").frameIndices(2, 0, new Random(0)));
     }
+
+    @Test
+    void keepTailFramesAndTemporalJitterStayInRange() {
+        // keep_tail_frames: offset_k = int(k·avg + U[0, avg)), avg = (100 − 10 + 1) / 3 = 30.33
+        SampleFrames tail = new SampleFrames(5, 2, 3, false, false, "loop", false, null, true);
+        for (long seed = 0; seed < 100; seed++) {
+            double[] o = tail.clipOffsets(100, ClipDataset.random(seed, 0, 0, 0));
+            for (int k = 0; k < 3; k++) {
+                assertTrue(o[k] >= Math.floor(k * 91 / 3.0) && o[k] < (k + 1) * 91 / 3.0, "offset " + o[k]);
+            }
+        }
+        // temporal jitter adds randint(frame_interval) to each index before the wrap: test offset 18, indices
+        // 18 + 4i + [0, 4)
+        SampleFrames jitter = new SampleFrames(4, 4, 1, true, false, "loop", true, null, false);
+        Set<Integer> extra = new HashSet<>();
+        for (long seed = 0; seed < 100; seed++) {
+            int[] inds = jitter.frameIndices(52, 0, ClipDataset.random(seed, 0, 0, 0));
+            for (int i = 0; i < 4; i++) {
+                int d = inds[i] - (18 + 4 * i);
+                assertTrue(d >= 0 && d < 4);
+                extra.add(d);
+            }
+        }
+        assertEquals(Set.of(0, 1, 2, 3), extra);
+    }
 }

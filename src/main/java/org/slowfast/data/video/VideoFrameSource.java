@@ -76,7 +76,7 @@ public final class VideoFrameSource implements FrameSource {
     /** When positive, frames are resized so that their short side has this length. */
     private int shortSide;
 
-    /** Index of the next frame the decoder will output, or -1 when unknown (just after a seek). */
+    /** Index of the next frame the decoder will output. */
     private int nextIndex;
     /** Frames below this index (leading frames of an open GOP after a seek) are not trusted. */
     private int trustedFrom;
@@ -466,8 +466,11 @@ public final class VideoFrameSource implements FrameSource {
             }
             av_packet_unref(packet);
         }
+        // MP4/MOV list every sample in the header: fewer packets means the file was cut at a packet boundary.
+        // (AVI's count also includes empty index entries, which the demuxer skips, so it is not checked.)
         long listed = format.streams(streamIndex).nb_frames();
-        if (listed > 0 && read < listed) {
+        boolean mov = format.iformat().name().getString().startsWith("mov,");
+        if (mov && listed > 0 && read < listed) {
             throw error("truncated: the container lists " + listed + " video frames but only " + read
                     + " could be read");
         }

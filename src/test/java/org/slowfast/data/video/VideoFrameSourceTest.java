@@ -127,6 +127,17 @@ class VideoFrameSourceTest {
     }
 
     @Test
+    void elementaryStreamWithoutTimestampsIsCountedFromTheStart() {
+        Path raw = Path.of("src/test/resources/video/indexed_x264_bframes.h264");
+        try (VideoFrameSource source = VideoFrameSource.open(raw)) {
+            assertEquals(FRAMES, source.totalFrames());
+            assertEquals("[0]", Arrays.toString(source.keyframeIndices()), "no seeking without timestamps");
+            int[] indices = {399, 3, 3, 260, 0, 398, 250};
+            assertEquals(Arrays.toString(indices), Arrays.toString(decodedIndices(source.read(indices))));
+        }
+    }
+
+    @Test
     void severalSourcesDecodeConcurrently() throws Exception {
         Path file = clip(VideoWriter.Codec.H264);
         List<Thread> threads = new java.util.ArrayList<>();
