@@ -43,10 +43,10 @@ public final class TestCommand implements Callable<Integer> {
             description = "Override model.test_cfg.average_clips.")
     String averageClips;
 
-    @Option(names = "--gpus", description = "Number of GPUs to use (the CPU when there is none).")
+    @Option(names = "--gpus", paramLabel = "N", description = "Number of GPUs to use (the CPU when there is none).")
     Integer gpus;
 
-    @Option(names = "--gpu-ids", arity = "1..*", description = "GPU ids to use.")
+    @Option(names = "--gpu-ids", arity = "1..*", paramLabel = "ID", description = "GPU ids to use.")
     List<Integer> gpuIds = new ArrayList<>();
 
     @Mixin EvalOptions eval;
