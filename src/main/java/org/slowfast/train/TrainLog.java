@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * mmcv's TextLoggerHook: {@code <work_dir>/<timestamp>.log} (logger-formatted text lines) and
  * {@code <timestamp>.log.json} (line 1: run meta; then one object per train interval and per validation). Train
- * values are sample-weighted means over the interval; JSON floats are rounded to 5 decimals.
+ * values are sample-weighted means over the interval; JSON floats are rounded to 5 decimals. {@code memory} is the
+ * peak GPU memory in MB as in mmcv, and on the CPU the process's peak resident set size in MB.
  */
 public final class TrainLog implements AutoCloseable {
     public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");

@@ -82,7 +82,8 @@ public final class Trainer {
         } catch (IOException e) {
             throw new SlowfastException(workDir + ": cannot create the work dir: " + e.getMessage());
         }
-        int totalEpochs = cfg.totalEpochs() == null ? 1 : cfg.totalEpochs();
+        loaded.require("total_epochs", "optimizer");
+        int totalEpochs = cfg.totalEpochs();
         String timestamp = LocalDateTime.now().format(TrainLog.TIMESTAMP);
         Path configCopy = workDir.resolve(loaded.file().getFileName());
         org.slowfast.io.AtomicFiles.writeString(configCopy, loaded.toYaml());

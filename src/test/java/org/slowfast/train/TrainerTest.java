@@ -51,9 +51,14 @@ class TrainerTest {
     }
 
     static Path train(Path workDir, Path resume, Trainer.Sources sources, String... options) {
+        return train(workDir, resume, false, null, sources, options);
+    }
+
+    static Path train(Path workDir, Path resume, boolean autoResume, Path loadFrom, Trainer.Sources sources,
+            String... options) {
         LoadedConfig cfg = LoadedConfig.load(CONFIG, List.of(options));
-        return new Trainer(cfg, new Trainer.Options(workDir, 7, true, true, List.of(Device.cpu()), resume, false,
-                null), sources, null).run();
+        return new Trainer(cfg, new Trainer.Options(workDir, 7, true, true, List.of(Device.cpu()), resume, autoResume,
+                loadFrom), sources, null).run();
     }
 
     static List<JsonNode> lines(Path jsonLog, String mode) throws IOException {
@@ -133,6 +138,25 @@ class TrainerTest {
         Path resumed = train(killed, killed.resolve("epoch_2.pth"), squares(-1, -1));
         assertEquals(losses(a, 3), losses(resumed, 1));
         assertEquals(lines(a, "val").get(1).toString(), lines(resumed, "val").get(0).toString());
+    }
+
+    @Test
+    void autoResumeTakesLatestAndLoadFromStartsAtEpochZero(@TempDir Path dir) throws IOException {
+        Path first = train(dir, null, squares(-1, -1), "total_epochs=2");
+        assertEquals(dir.resolve("latest.pth"), Trainer.latestCheckpoint(dir));
+        Files.delete(dir.resolve("latest.pth"));
+        assertEquals(dir.resolve("epoch_2.pth"), Trainer.latestCheckpoint(dir));
+        // auto-resume continues after epoch 2 up to the new total
+        Path resumed = train(dir, null, true, null, squares(-1, -1), "total_epochs=3");
+        assertEquals(List.of(3), lines(resumed, "train").stream().map(n -> n.path("epoch").asInt()).distinct()
+                .toList());
+        // load_from with another class count: the head is skipped (size mismatch) and training starts at epoch 1
+        Path fresh = dir.resolve("fresh");
+        Path loaded = train(fresh, null, false, dir.resolve("epoch_2.pth"), squares(-1, -1), "total_epochs=1",
+                "model.cls_head.num_classes=5");
+        assertEquals(1, lines(loaded, "train").get(0).path("epoch").asInt());
+        assertTrue(lines(first, "train").size() > 0);
+        assertEquals(null, Trainer.latestCheckpoint(dir.resolve("nothing")));
     }
 
     @Test
