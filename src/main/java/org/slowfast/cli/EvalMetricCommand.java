@@ -38,6 +38,7 @@ public final class EvalMetricCommand implements Callable<Integer> {
         }
         LoadedConfig cfg = LoadedConfig.load(config, eval.cfgOptions);
         cfg.require("model.cls_head.num_classes", "data.test");
+        EvalReport report = eval.report(cfg, null);
         ClipDataset dataset = ClipDataset.build(cfg, "test");
         if (dataset.multiClass()) {
             throw cfg.error("data.test.multi_class", "multi-label datasets cannot be evaluated with "
@@ -46,7 +47,6 @@ public final class EvalMetricCommand implements Callable<Integer> {
         int[] labels = dataset.labels();
         double[][] scores = ResultsFile.read(results);
         ResultsFile.checkShape(results, scores, labels.length, cfg.config().model().clsHead().numClasses());
-        EvalReport report = eval.report(cfg, null);
         LinkedHashMap<String, Double> metrics = report.run(scores, labels, json ? null : System.out,
                 json ? null : System.out);
         if (json) {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             EvalMetricCommand.class,
             DemoCommand.class,
             AnalyzeLogsCommand.class,
+            TrainCommand.class,
             MakeSyntheticCommand.class,
             BuildRawframesCommand.class,
             BuildFileListCommand.class,

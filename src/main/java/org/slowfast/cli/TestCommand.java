@@ -43,10 +43,10 @@ public final class TestCommand implements Callable<Integer> {
             description = "Override model.test_cfg.average_clips.")
     String averageClips;
 
-    @Option(names = "--gpus", description = "Number of GPUs to use (the CPU when there is none).")
+    @Option(names = "--gpus", paramLabel = "N", description = "Number of GPUs to use (the CPU when there is none).")
     Integer gpus;
 
-    @Option(names = "--gpu-ids", arity = "1..*", description = "GPU ids to use.")
+    @Option(names = "--gpu-ids", arity = "1..*", paramLabel = "ID", description = "GPU ids to use.")
     List<Integer> gpuIds = new ArrayList<>();
 
     @Mixin EvalOptions eval;
@@ -69,6 +69,7 @@ public final class TestCommand implements Callable<Integer> {
         }
         LoadedConfig cfg = LoadedConfig.load(config, eval.cfgOptions);
         cfg.require("model", "data.test");
+        EvalReport report = eval.report(cfg, out == null ? null : ResultsFile.metricsPathFor(out));
         List<Device> devices = Devices.select(gpus, gpuIds);
         List<InferenceModel> models = new ArrayList<>();
         TestRunner.Scores scores;
@@ -88,7 +89,6 @@ public final class TestCommand implements Callable<Integer> {
             System.out.println("writing results to " + out);
             ResultsFile.write(out, List.of(rows));
         }
-        EvalReport report = eval.report(cfg, out == null ? null : ResultsFile.metricsPathFor(out));
         report.run(EvalReport.toDoubles(rows), scores.labels(), System.out, System.out);
         return 0;
     }

@@ -49,7 +49,10 @@ public record Config(
         List<PipelineStep> trainPipeline,
         List<PipelineStep> valPipeline,
         List<PipelineStep> testPipeline,
-        Map<Integer, Integer> sthv1FlipLabelMap) {
+        Map<Integer, Integer> sthv1FlipLabelMap,
+        // slowfast-java: make-synthetic options (out_dir, classes, videos_per_class, frames, size, format, seed);
+        // train generates the dataset from them when data.train.ann_file is missing.
+        Map<String, Object> syntheticData) {
 
     public Config {
         if (workflow == null) {

@@ -23,10 +23,15 @@ public final class ConfusionMatrixPlot {
 
     private ConfusionMatrixPlot() {}
 
-    public static void write(Path file, ConfusionMatrix cm, List<String> names) {
+    /** Fails unless the file name ends in .png. */
+    public static void checkPath(Path file) {
         if (!file.getFileName().toString().toLowerCase().endsWith(".png")) {
             throw new SlowfastException(file + ": the confusion matrix is written as PNG; use a .png file name");
         }
+    }
+
+    public static void write(Path file, ConfusionMatrix cm, List<String> names) {
+        checkPath(file);
         System.setProperty("java.awt.headless", "true");
         BufferedImage image = render(cm, names);
         AtomicFiles.write(file, out -> {

@@ -20,6 +20,16 @@ import java.util.List;
 public record EvalReport(List<String> metrics, int[] topk, Path metricsOut, Path confusionMatrix, boolean perClass,
         List<String> classNames) {
 
+    public EvalReport {
+        metrics = List.copyOf(metrics);
+        if (!metrics.isEmpty()) {
+            new Evaluator(metrics, topk); // unknown metrics fail before any work
+        }
+        if (confusionMatrix != null) {
+            ConfusionMatrixPlot.checkPath(confusionMatrix);
+        }
+    }
+
     /** Evaluates and writes every requested output; {@code log} gets the evaluation lines, {@code out} the rest. */
     public LinkedHashMap<String, Double> run(double[][] scores, int[] labels, PrintStream log, PrintStream out) {
         LinkedHashMap<String, Double> results = metrics.isEmpty() ? new LinkedHashMap<>()

@@ -34,6 +34,11 @@ public final class Evaluator {
                         + String.join(", ", METRICS));
             }
         }
+        for (int k : topk) {
+            if (k < 1) {
+                throw new SlowfastException("top_k_accuracy: topk must be positive, got " + k);
+            }
+        }
         this.metrics = List.copyOf(metrics);
         this.topk = topk.clone();
     }

@@ -56,6 +56,16 @@ public record TestInputShape(int views, int clipLen, int height, int width) {
         return new TestInputShape(clips * crops, sample.clipLen(), height, width);
     }
 
+    /** The {@code clip_len} of the pipeline's SampleFrames. */
+    public static int clipLen(List<PipelineStep> pipeline, String where) {
+        for (PipelineStep step : pipeline == null ? List.<PipelineStep>of() : pipeline) {
+            if (step instanceof SampleFrames s && s.clipLen() != null) {
+                return s.clipLen();
+            }
+        }
+        throw new SlowfastException(where + ": the pipeline has no SampleFrames with clip_len");
+    }
+
     /** {@code [batch, V, 3, T, H, W]}. */
     public long[] batchShape(int batch) {
         return new long[] {batch, views, 3, clipLen, height, width};

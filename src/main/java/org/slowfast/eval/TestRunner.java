@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -76,11 +78,12 @@ public final class TestRunner {
     private static void runParallel(List<InferenceModel> models, Iterator<Batch> batches, Scores scores,
             ProgressBar bar) {
         ExecutorService pool = Executors.newFixedThreadPool(models.size());
+        AtomicBoolean failed = new AtomicBoolean();
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (InferenceModel model : models) {
                 workers.add(pool.submit(() -> {
-                    while (true) {
+                    while (!failed.get()) {
                         Batch b;
                         synchronized (batches) {
                             if (!batches.hasNext()) {
@@ -88,8 +91,14 @@ public final class TestRunner {
                             }
                             b = batches.next();
                         }
-                        file(scores, b, model, bar);
+                        try {
+                            file(scores, b, model, bar);
+                        } catch (RuntimeException e) {
+                            failed.set(true); // the other devices stop after their current batch
+                            throw e;
+                        }
                     }
+                    return null;
                 }));
             }
             for (Future<?> w : workers) {
@@ -104,7 +113,14 @@ public final class TestRunner {
             Thread.currentThread().interrupt();
             throw new SlowfastException("testing interrupted");
         } finally {
-            pool.shutdownNow();
+            failed.set(true);
+            pool.shutdown();
+            try {
+                // the caller closes the models next: no device may still be running one
+                pool.awaitTermination(1, TimeUnit.HOURS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

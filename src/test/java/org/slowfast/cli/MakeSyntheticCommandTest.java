@@ -17,10 +17,10 @@ class MakeSyntheticCommandTest {
         InfoCommandTest.Run r = InfoCommandTest.run("make-synthetic", dir.toString(), "--classes", "3",
                 "--videos-per-class", "5", "--frames", "6", "--size", "32x24", "--format", "mp4", "--seed", "2");
         assertEquals(0, r.code(), r.err());
-        assertEquals(List.of("right", "left", "down"), Files.readAllLines(dir.resolve("label_map.txt")));
+        assertEquals(List.of("down", "left", "right"), Files.readAllLines(dir.resolve("label_map.txt")));
         // One video in five goes to val.
         assertEquals(12, Files.readAllLines(dir.resolve("train_list_videos.txt")).size());
-        assertEquals(List.of("right/right_0004.mp4 0", "left/left_0004.mp4 1", "down/down_0004.mp4 2"),
+        assertEquals(List.of("down/down_0004.mp4 0", "left/left_0004.mp4 1", "right/right_0004.mp4 2"),
                 Files.readAllLines(dir.resolve("val_list_videos.txt")));
         assertTrue(Files.isRegularFile(dir.resolve("videos/down/down_0004.mp4")));
     }

@@ -87,4 +87,15 @@ class InferenceModelTest {
         }
         return v;
     }
+
+    @Test
+    void aTestPipelineWithoutCropsStillLoads() {
+        // short-side resize only: the input size follows each video, so it cannot come from the config
+        LoadedConfig cfg = LoadedConfig.load(CONFIG, List.of("data.test.pipeline.4={type: Resize, scale: [-1, 40]}"));
+        try (InferenceModel model = InferenceModel.load(cfg, null, Device.cpu(), AverageClips.PROB)) {
+            float[][] scores = model.predict(new float[2 * 3 * 8 * 40 * 48], new long[] {1, 2, 3, 8, 40, 48});
+            assertEquals(1, scores.length);
+            assertEquals(1.0, scores[0][0] + scores[0][1] + scores[0][2] + scores[0][3] + scores[0][4], 1e-5);
+        }
+    }
 }

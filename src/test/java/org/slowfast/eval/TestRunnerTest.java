@@ -2,6 +2,7 @@ package org.slowfast.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import java.util.ArrayList;
@@ -66,6 +67,27 @@ class TestRunnerTest {
                 batches.add(new BatchSource.Batch(views, new long[] {n, 6, 3, 8, 32, 32}, labels, indices));
             }
             return TestRunner.run(models, batches.iterator(), videos.length);
+        } finally {
+            models.forEach(InferenceModel::close);
+        }
+    }
+
+    @Test
+    void aFailingBatchStopsAllReplicasAndPropagates() {
+        List<InferenceModel> models = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                models.add(InferenceModel.load(LoadedConfig.load(InferenceModelTest.CONFIG, List.of()), null,
+                        Device.cpu(), AverageClips.PROB));
+            }
+            List<BatchSource.Batch> batches = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                batches.add(new BatchSource.Batch(new float[6 * VIEW], new long[] {1, 6, 3, 8, 32, 32},
+                        new int[] {0}, new int[] {i}));
+            }
+            batches.set(1, new BatchSource.Batch(new float[6 * VIEW], new long[] {1, 6, 3, 8, 32, 32, 1},
+                    new int[] {0}, new int[] {1}));
+            assertThrows(IllegalArgumentException.class, () -> TestRunner.run(models, batches.iterator(), 4));
         } finally {
             models.forEach(InferenceModel::close);
         }

@@ -19,7 +19,7 @@ import org.slowfast.io.AtomicFiles;
  * <p>Layout under the output directory (annotation paths are relative to the data directory, MMAction2's
  * {@code data_prefix}):
  * <pre>
- * label_map.txt                       one class name per line, line i = label i
+ * label_map.txt                       one class name per line, line i = label i (names sorted)
  * videos/CLASS/CLASS_0000.mp4         --format mp4 (H.264)
  * train_list_videos.txt, val_list_videos.txt          "CLASS/CLASS_0000.mp4 LABEL"
  * rawframes/CLASS/CLASS_0000/img_00001.jpg            --format rawframes
@@ -28,7 +28,10 @@ import org.slowfast.io.AtomicFiles;
  * Everything is a function of the seed.
  */
 public final class SyntheticDataset {
-    /** The class names, in label order; a dataset with K classes uses the first K. */
+    /**
+     * The motion classes; a dataset with K classes uses the first K, labelled in name order (as build-file-list and
+     * MMAction2's tools number class folders), so that {@code label_map.txt} is sorted.
+     */
     public static final List<String> CLASS_NAMES = List.of(
             "right", "left", "down", "up", "down_right", "up_left", "down_left", "up_right",
             "right_fast", "left_fast", "down_fast", "up_fast",
@@ -94,13 +97,14 @@ public final class SyntheticDataset {
     /** Writes the dataset under {@code out}; returns the train list's path. */
     public static Path generate(Path out, Options options) {
         Path dataDir = out.resolve(options.format().dataDir());
+        List<String> labelNames = labelNames(options.classes());
         List<String> train = new ArrayList<>();
         List<String> val = new ArrayList<>();
-        for (int label = 0; label < options.classes(); label++) {
-            String name = CLASS_NAMES.get(label);
+        for (int label = 0; label < labelNames.size(); label++) {
+            String name = labelNames.get(label);
             for (int v = 0; v < options.videosPerClass(); v++) {
                 String video = String.format("%s/%s_%04d", name, name, v);
-                List<Frame> frames = render(options, label, v);
+                List<Frame> frames = render(options, CLASS_NAMES.indexOf(name), v);
                 String line;
                 if (options.format() == Format.MP4) {
                     writeVideo(dataDir.resolve(video + ".mp4"), frames);
@@ -112,18 +116,22 @@ public final class SyntheticDataset {
                 (v < options.videosPerClass() - options.valPerClass() ? train : val).add(line);
             }
         }
-        AtomicFiles.writeString(out.resolve(LABEL_MAP),
-                String.join("\n", CLASS_NAMES.subList(0, options.classes())) + "\n");
+        AtomicFiles.writeString(out.resolve(LABEL_MAP), lines(labelNames));
         Path trainList = out.resolve(options.format().listName("train"));
         AtomicFiles.writeString(trainList, lines(train));
         AtomicFiles.writeString(out.resolve(options.format().listName("val")), lines(val));
         return trainList;
     }
 
-    /** The frames of video {@code index} of class {@code label}. */
-    static List<Frame> render(Options options, int label, int index) {
+    /** The class names of a dataset with {@code classes} classes, in label order (line i of label_map.txt). */
+    public static List<String> labelNames(int classes) {
+        return CLASS_NAMES.subList(0, classes).stream().sorted().toList();
+    }
+
+    /** The frames of video {@code index} of motion class {@code motion} (an index into {@link #CLASS_NAMES}). */
+    static List<Frame> render(Options options, int motion, int index) {
         SplittableRandom random = new SplittableRandom(
-                options.seed() * 1_000_003L + label * 10_007L + index);
+                options.seed() * 1_000_003L + motion * 10_007L + index);
         int w = options.width();
         int h = options.height();
         int scale = Math.min(w, h);
@@ -139,8 +147,8 @@ public final class SyntheticDataset {
         int[] colour = randomColour(random);
         double x0 = random.nextDouble() * w;
         double y0 = random.nextDouble() * h;
-        int[] dir = DIRECTIONS[label % DIRECTIONS.length];
-        double speed = scale / 64.0 * (0.8 + 0.4 * random.nextDouble()) * (label >= DIRECTIONS.length ? 2.5 : 1);
+        int[] dir = DIRECTIONS[motion % DIRECTIONS.length];
+        double speed = scale / 64.0 * (0.8 + 0.4 * random.nextDouble()) * (motion >= DIRECTIONS.length ? 2.5 : 1);
         double norm = Math.hypot(dir[0], dir[1]);
         double vx = speed * dir[0] / norm;
         double vy = speed * dir[1] / norm;

@@ -31,12 +31,13 @@ class SyntheticDatasetTest {
         Path out = dir.resolve("a");
         Path trainList = SyntheticDataset.generate(out, rawframes(3));
         assertEquals(out.resolve("train_list_rawframes.txt"), trainList);
-        assertEquals(List.of("right", "left", "down", "up"), Files.readAllLines(out.resolve("label_map.txt")));
+        assertEquals(List.of("down", "left", "right", "up"), Files.readAllLines(out.resolve("label_map.txt")));
         List<String> train = Files.readAllLines(trainList);
         List<String> val = Files.readAllLines(out.resolve("val_list_rawframes.txt"));
         assertEquals(28, train.size());
         assertEquals(4, val.size());
-        assertEquals("right/right_0000 16 0", train.get(0));
+        assertEquals("down/down_0000 16 0", train.get(0));
+        assertEquals("right/right_0000 16 2", train.get(14));
         assertEquals("up/up_0007 16 3", val.get(3));
         for (String line : concat(train, val)) {
             String[] parts = line.split(" ");
@@ -71,15 +72,15 @@ class SyntheticDatasetTest {
     @Test
     void classesNeedMotionToTellApart() {
         Options options = new Options(4, 10, 0, 12, 48, 48, Format.RAWFRAMES, 11);
-        int[][] directions = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+        int[][] directions = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}}; // motion classes right, left, down, up
         List<double[]> firstFrame = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         int flowCorrect = 0;
-        for (int label = 0; label < 4; label++) {
+        for (int motion = 0; motion < 4; motion++) {
             for (int v = 0; v < options.videosPerClass(); v++) {
-                List<Frame> frames = SyntheticDataset.render(options, label, v);
+                List<Frame> frames = SyntheticDataset.render(options, motion, v);
                 firstFrame.add(colourStatistics(frames.get(0)));
-                labels.add(label);
+                labels.add(motion);
                 double[] flow = globalFlow(frames);
                 int best = 0;
                 for (int d = 1; d < 4; d++) {
@@ -87,7 +88,7 @@ class SyntheticDatasetTest {
                         best = d;
                     }
                 }
-                flowCorrect += best == label ? 1 : 0;
+                flowCorrect += best == motion ? 1 : 0;
             }
         }
         int n = labels.size();
@@ -127,9 +128,9 @@ class SyntheticDatasetTest {
         Options options = new Options(2, 2, 1, 10, 32, 32, Format.MP4, 5);
         Path out = dir.resolve("v");
         SyntheticDataset.generate(out, options);
-        assertEquals(List.of("right/right_0000.mp4 0", "left/left_0000.mp4 1"),
+        assertEquals(List.of("left/left_0000.mp4 0", "right/right_0000.mp4 1"),
                 Files.readAllLines(out.resolve("train_list_videos.txt")));
-        assertEquals(List.of("right/right_0001.mp4 0", "left/left_0001.mp4 1"),
+        assertEquals(List.of("left/left_0001.mp4 0", "right/right_0001.mp4 1"),
                 Files.readAllLines(out.resolve("val_list_videos.txt")));
         try (VideoFrameSource source = VideoFrameSource.open(out.resolve("videos/left/left_0001.mp4"))) {
             assertEquals(10, source.totalFrames());

@@ -1,0 +1,92 @@
+package org.slowfast.cli;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slowfast.config.Config;
+import org.slowfast.config.LoadedConfig;
+import org.slowfast.eval.Devices;
+import org.slowfast.train.DatasetSources;
+import org.slowfast.train.Trainer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code slowfast train}: MMAction2's {@code tools/train.py}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a recognizer as MMAction2's tools/train.py (logs, checkpoints and config copy in the work dir).")
+public final class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (.yaml, .yml or .json).")
+    Path config;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Where logs and checkpoints go (default: config work_dir, else work_dirs/<config name>).")
+    Path workDir;
+
+    @ArgGroup(exclusive = true)
+    Resume resume;
+
+    static final class Resume {
+        @Option(names = "--resume-from", paramLabel = "CKPT",
+                description = "Resume model, optimizer, epoch, iteration and schedule from a checkpoint.")
+        Path from;
+
+        @Option(names = "--auto-resume", description = "Resume from the newest checkpoint in the work dir.")
+        boolean auto;
+    }
+
+    @Option(names = "--load-from", paramLabel = "CKPT",
+            description = "Initialise the weights from a checkpoint (non-strict) and start at epoch 0.")
+    Path loadFrom;
+
+    @Option(names = "--validate", description = "Evaluate on the val split as the config's evaluation dict says.")
+    boolean validate;
+
+    @Option(names = "--seed", description = "Random seed (default: the config's seed, else a random one).")
+    Long seed;
+
+    @Option(names = "--deterministic", description = "Deterministic run (CPU: needs one intra-op thread, the default).")
+    boolean deterministic;
+
+    @ArgGroup(exclusive = true)
+    DeviceChoice devices;
+
+    static final class DeviceChoice {
+        @Option(names = "--gpus", description = "Number of GPUs (data parallel); replicas take 1/N of every batch.")
+        Integer gpus;
+
+        @Option(names = "--gpu-ids", arity = "1..*", paramLabel = "ID", description = "GPU ids to use.")
+        List<Integer> gpuIds;
+    }
+
+    @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE",
+            description = "Override keys of the merged config, e.g. total_epochs=10.")
+    List<String> cfgOptions = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        LoadedConfig loaded = LoadedConfig.load(config, cfgOptions);
+        Config cfg = loaded.config();
+        List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds
+                : devices == null && cfg.gpuIds() != null ? cfg.gpuIds() : null;
+        List<Device> chosen = Devices.select(devices == null ? null : devices.gpus, ids);
+        long runSeed = seed != null ? seed : cfg.seed() != null ? cfg.seed() : new SecureRandom().nextInt(1 << 30);
+        Trainer.Options options = new Trainer.Options(resolveWorkDir(loaded, workDir), runSeed, deterministic,
+                validate, chosen, resume == null ? null : resume.from, resume != null && resume.auto, loadFrom);
+        new Trainer(loaded, options, DatasetSources.prepare(loaded, chosen.size(), System.err), System.out).run();
+        return 0;
+    }
+
+    /** MMAction2's priority: {@code --work-dir}, then the config's {@code work_dir}, then work_dirs/<config name>. */
+    static Path resolveWorkDir(LoadedConfig loaded, Path cli) {
+        if (cli != null) {
+            return cli;
+        }
+        String fromConfig = loaded.config().workDir();
+        return fromConfig != null ? Path.of(fromConfig) : Path.of("work_dirs", loaded.name());
+    }
+}
