@@ -135,6 +135,11 @@ class ClipLoaderTest {
         loader.close();
         java.util.Set<Thread> after = loaderThreads();
         after.removeAll(before);
+        // a terminated pool's thread may still be unwinding (ThreadPoolExecutor.tryTerminate); it must end promptly
+        for (Thread t : after) {
+            t.join(5000);
+        }
+        after.removeIf(t -> !t.isAlive());
         assertEquals(java.util.Set.of(), after);
     }
 
