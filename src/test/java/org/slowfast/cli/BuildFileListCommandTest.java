@@ -27,7 +27,7 @@ class BuildFileListCommandTest {
             Files.createDirectories(src.resolve("jump/j" + v));
         }
         Path out = dir.resolve("lists");
-        InfoCommandTest.Run r = InfoCommandTest.run("build-file-list", src.toString(), out.toString(),
+        CliRun r = CliRun.of("build-file-list", src.toString(), out.toString(),
                 "--format", "rawframes", "--seed", "1");
         assertEquals(0, r.code(), r.err());
         assertEquals(List.of("jump", "walk"), Files.readAllLines(out.resolve("label_map.txt")));
@@ -43,7 +43,7 @@ class BuildFileListCommandTest {
         assertTrue(all.contains("walk/w9 12 1"), all.toString());
 
         Path again = dir.resolve("again");
-        InfoCommandTest.run("build-file-list", src.toString(), again.toString(), "--format", "rawframes", "--seed", "1");
+        CliRun.of("build-file-list", src.toString(), again.toString(), "--format", "rawframes", "--seed", "1");
         assertEquals(val, Files.readAllLines(again.resolve("val_list_rawframes.txt")), "the split follows the seed");
     }
 
@@ -55,7 +55,7 @@ class BuildFileListCommandTest {
             Files.writeString(src.resolve(name), "");
         }
         Path out = dir.resolve("lists");
-        InfoCommandTest.Run r = InfoCommandTest.run("build-file-list", src.toString(), out.toString(),
+        CliRun r = CliRun.of("build-file-list", src.toString(), out.toString(),
                 "--format", "videos", "--level", "1", "--val-ratio", "0");
         assertEquals(0, r.code(), r.err());
         assertEquals(List.of("left", "right"), Files.readAllLines(out.resolve("label_map.txt")));
@@ -66,7 +66,7 @@ class BuildFileListCommandTest {
 
     @Test
     void badFormatIsAOneLineError() {
-        InfoCommandTest.Run r = InfoCommandTest.run("build-file-list", dir.toString(), dir.toString(),
+        CliRun r = CliRun.of("build-file-list", dir.toString(), dir.toString(),
                 "--format", "json");
         assertEquals(2, r.code());
         assertEquals("error: --format must be rawframes or videos, got json", r.err().strip());

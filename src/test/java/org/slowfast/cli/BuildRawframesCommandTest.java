@@ -50,7 +50,7 @@ class BuildRawframesCommandTest {
         Files.writeString(src.resolve("b/notes.txt"), "ignored: not *.mp4\n");
         Path out = dir.resolve("out");
 
-        InfoCommandTest.Run r = InfoCommandTest.run("build-rawframes", src.toString(), out.toString(),
+        CliRun r = CliRun.of("build-rawframes", src.toString(), out.toString(),
                 "--num-workers", "2");
         assertEquals(1, r.code(), "a broken video makes the exit code non-zero");
         assertEquals("failed: " + src.resolve("b/broken.mp4") + ": cannot open as a video"
@@ -66,7 +66,7 @@ class BuildRawframesCommandTest {
         assertEquals(List.of("clip"), names(out.resolve("a")));
         assertEquals(List.of("other"), names(out.resolve("b")), "no partial directory is left for the broken video");
 
-        r = InfoCommandTest.run("build-rawframes", src.toString(), out.toString());
+        r = CliRun.of("build-rawframes", src.toString(), out.toString());
         assertEquals(1, r.code());
         assertTrue(r.out().startsWith("3 videos: 0 extracted (0 frames), 2 already done, 1 failed"), r.out());
     }
@@ -76,7 +76,7 @@ class BuildRawframesCommandTest {
         Path src = dir.resolve("flat");
         IndexedClip.write(src.resolve("v.mp4"), 64, 48, 3, VideoWriter.Codec.H264, 250);
         Path out = dir.resolve("small");
-        InfoCommandTest.Run r = InfoCommandTest.run("build-rawframes", src.toString(), out.toString(),
+        CliRun r = CliRun.of("build-rawframes", src.toString(), out.toString(),
                 "--level", "1", "--new-short", "24");
         assertEquals(0, r.code(), r.err());
         Frame first = readJpeg(out.resolve("v/img_00001.jpg"));

@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,25 +30,10 @@ class InfoCommandTest {
             "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb", 36.10,
             "slowfast_r50_8x8x1_256e_kinetics400_rgb", 65.71);
 
-    record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            var cl = SlowfastCommand.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            return new Run(code, buf.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     static JsonNode json(String... args) throws Exception {
-        Run r = run(args);
+        CliRun r = CliRun.of(args);
         assertEquals(0, r.code(), r.err());
         return new ObjectMapper().readTree(r.out());
     }
@@ -101,17 +81,17 @@ class InfoCommandTest {
 
     @Test
     void tableAndErrors() {
-        Run r = run("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString());
+        CliRun r = CliRun.of("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString());
         assertEquals(0, r.code());
         assertTrue(r.out().contains("params: 34,479,288 (34.48 M)"), r.out());
         assertTrue(r.out().contains("36.10 GFLOPs per view"), r.out());
         assertTrue(r.out().contains("| backbone.slow_path.layer3_lateral |"), r.out());
-        Run bad = run("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString(),
+        CliRun bad = CliRun.of("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString(),
                 "--cfg-options", "model.backbone.fast_pathway.depth=18");
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("error: ") && bad.err().contains("model.backbone.fast_pathway.depth"),
                 bad.err());
-        Run shortClip = run("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString(),
+        CliRun shortClip = CliRun.of("info", SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString(),
                 "--shape", "1", "3", "4", "64", "64");
         assertEquals(2, shortClip.code());
         assertTrue(shortClip.err().contains("shorter than model.backbone.resample_rate (8)"), shortClip.err());

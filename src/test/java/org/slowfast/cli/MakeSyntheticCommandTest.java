@@ -14,7 +14,7 @@ class MakeSyntheticCommandTest {
 
     @Test
     void writesTheDatasetWithItsLists() throws Exception {
-        InfoCommandTest.Run r = InfoCommandTest.run("make-synthetic", dir.toString(), "--classes", "3",
+        CliRun r = CliRun.of("make-synthetic", dir.toString(), "--classes", "3",
                 "--videos-per-class", "5", "--frames", "6", "--size", "32x24", "--format", "mp4", "--seed", "2");
         assertEquals(0, r.code(), r.err());
         assertEquals(List.of("down", "left", "right"), Files.readAllLines(dir.resolve("label_map.txt")));
@@ -27,10 +27,10 @@ class MakeSyntheticCommandTest {
 
     @Test
     void badOptionsAreOneLineErrors() {
-        InfoCommandTest.Run r = InfoCommandTest.run("make-synthetic", dir.toString(), "--size", "64by64");
+        CliRun r = CliRun.of("make-synthetic", dir.toString(), "--size", "64by64");
         assertEquals(2, r.code());
         assertEquals("error: --size must be WxH, e.g. 64x64, got 64by64", r.err().strip());
-        r = InfoCommandTest.run("make-synthetic", dir.toString(), "--format", "avi");
+        r = CliRun.of("make-synthetic", dir.toString(), "--format", "avi");
         assertEquals(2, r.code());
         assertEquals("error: --format must be mp4 or rawframes, got avi", r.err().strip());
     }

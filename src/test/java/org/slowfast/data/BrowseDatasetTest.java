@@ -1,5 +1,6 @@
 package org.slowfast.data;
 
+import org.slowfast.cli.CliRun;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,28 +15,12 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slowfast.cli.SlowfastCommand;
 
 /** {@code slowfast browse-dataset} on generated rawframes. */
 class BrowseDatasetTest {
     @TempDir Path root;
 
-    record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            var cl = SlowfastCommand.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            return new Run(code, buf.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     @Test
     void jsonAndFramesAndContactSheet() throws Exception {
@@ -48,7 +28,7 @@ class BrowseDatasetTest {
         Files.writeString(root.resolve("labels.txt"), "zero\none\ntwo\nthree\n");
         Path cfg = TinyData.config(root, TinyData.TEST_PIPELINE, "").file();
         Path out = root.resolve("browse");
-        Run r = run("browse-dataset", cfg.toString(), "--split", "test", "--index", "0", "--json", "--out",
+        CliRun r = CliRun.of("browse-dataset", cfg.toString(), "--split", "test", "--index", "0", "--json", "--out",
                 out.toString(), "--label-map", root.resolve("labels.txt").toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.out().strip().lines().count());
@@ -84,10 +64,10 @@ class BrowseDatasetTest {
     void badIndexIsAOneLineError() {
         TinyData.rawframes(root, new int[] {5}, 4, 12, 8);
         Path cfg = TinyData.config(root, TinyData.TEST_PIPELINE, "").file();
-        Run r = run("browse-dataset", cfg.toString(), "--split", "val", "--index", "3");
+        CliRun r = CliRun.of("browse-dataset", cfg.toString(), "--split", "val", "--index", "3");
         assertEquals(2, r.code());
         assertEquals("error: " + root.resolve("list.txt") + ": --index 3 is outside [0, 1)", r.err().strip());
-        Run split = run("browse-dataset", cfg.toString(), "--split", "holdout");
+        CliRun split = CliRun.of("browse-dataset", cfg.toString(), "--split", "holdout");
         assertEquals(2, split.code());
         assertTrue(split.err().contains("unknown split 'holdout'"), split.err());
     }

@@ -1,5 +1,6 @@
 package org.slowfast.eval;
 
+import org.slowfast.cli.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.awt.image.BufferedImage;
@@ -54,15 +55,15 @@ class DemoCommandTest {
                       - {type: ToTensor, keys: [imgs]}
                 """.formatted(Path.of(TestCommandTest.CONFIG).toAbsolutePath(), ann, dir));
         Path result = dir.resolve("r.json");
-        TestCommandTest.Run test = TestCommandTest.run("test", config.toString(), TestCommandTest.CHECKPOINT, "--out",
+        CliRun test = CliRun.of("test", config.toString(), TestCommandTest.CHECKPOINT, "--out",
                 result.toString());
-        assertEquals(0, test.exit(), test.err());
+        assertEquals(0, test.code(), test.err());
         double[] row = ResultsFile.read(result)[0];
 
         Path labelMap = Files.writeString(dir.resolve("labels.txt"), "zero\none\ntwo\nthree\nfour\n");
-        TestCommandTest.Run demo = TestCommandTest.run("demo", TestCommandTest.CONFIG, TestCommandTest.CHECKPOINT,
+        CliRun demo = CliRun.of("demo", TestCommandTest.CONFIG, TestCommandTest.CHECKPOINT,
                 video.toString(), "--label-map", labelMap.toString(), "--top-k", "3");
-        assertEquals(0, demo.exit(), demo.err());
+        assertEquals(0, demo.code(), demo.err());
         List<String> lines = demo.out().lines().toList();
         assertEquals("The top-3 labels with corresponding scores are:", lines.get(0));
         assertEquals(4, lines.size());

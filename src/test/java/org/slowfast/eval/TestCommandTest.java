@@ -1,23 +1,17 @@
 package org.slowfast.eval;
 
+import org.slowfast.cli.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slowfast.cli.SlowfastCommand;
-import picocli.CommandLine;
 
 /**
  * {@code slowfast test} and {@code slowfast eval-metric} end to end: the tiny model's checkpoint
@@ -37,30 +31,15 @@ class TestCommandTest {
     }
 
     /** The result of one command line: exit code, stdout, stderr. */
-    record Run(int exit, String out, String err) {}
 
-    static Run run(String... args) {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            CommandLine cl = SlowfastCommand.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-    }
 
     @Test
     void probScoresAndMetricsMatchPyTorchAndRoundTripThroughEvalMetric() throws Exception {
         Path result = dir.resolve("out/result.json");
         Path png = dir.resolve("cm.png");
-        Run r = run("test", CONFIG, CHECKPOINT, "--out", result.toString(), "--eval", "top_k_accuracy",
+        CliRun r = CliRun.of("test", CONFIG, CHECKPOINT, "--out", result.toString(), "--eval", "top_k_accuracy",
                 "mean_class_accuracy", "--confusion-matrix", png.toString());
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(0, r.code(), r.err());
         assertScores(expected.get("prob"), ResultsFile.read(result), 1e-5);
         JsonNode m = expected.get("metrics");
         String nl = System.lineSeparator();
@@ -78,9 +57,9 @@ class TestCommandTest {
                 0.0, e.getKey()));
         assertTrue(Files.size(png) > 0);
 
-        Run json = run("eval-metric", CONFIG, result.toString(), "--eval", "top_k_accuracy", "mean_class_accuracy",
+        CliRun json = CliRun.of("eval-metric", CONFIG, result.toString(), "--eval", "top_k_accuracy", "mean_class_accuracy",
                 "--json");
-        assertEquals(0, json.exit(), json.err());
+        assertEquals(0, json.code(), json.err());
         JsonNode fromFile = new ObjectMapper().readTree(json.out());
         assertEquals(metrics, fromFile);
         assertEquals(1, json.out().strip().lines().count());
@@ -89,16 +68,16 @@ class TestCommandTest {
     @Test
     void scoreAveragingAndChunkedViewsMatchPyTorch() throws Exception {
         Path result = dir.resolve("score.json");
-        Run r = run("test", CONFIG, CHECKPOINT, "--out", result.toString(), "--average-clips", "score",
+        CliRun r = CliRun.of("test", CONFIG, CHECKPOINT, "--out", result.toString(), "--average-clips", "score",
                 "--cfg-options", "model.test_cfg.max_testing_views=4");
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(0, r.code(), r.err());
         assertScores(expected.get("score"), ResultsFile.read(result), 2e-4);
     }
 
     @Test
     void userErrorsAreOneLineWithExitCode2() throws Exception {
         Path result = dir.resolve("r.json");
-        assertEquals(0, run("test", CONFIG, CHECKPOINT, "--out", result.toString()).exit());
+        assertEquals(0, CliRun.of("test", CONFIG, CHECKPOINT, "--out", result.toString()).code());
         Path shortFile = Files.writeString(dir.resolve("short.json"), "[[0.1, 0.2, 0.3, 0.2, 0.2]]");
         Path narrow = Files.writeString(dir.resolve("narrow.json"), "[[1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [1, 0]]");
         Path bad = Files.writeString(dir.resolve("bad.json"), "[[0.1, 0.2");
@@ -119,15 +98,15 @@ class TestCommandTest {
                 new String[] {"test", CONFIG, dir.resolve("missing.pth").toString(), "--eval", "top_k_accuracy"},
                 new String[] {"test", CONFIG, CHECKPOINT, "--eval", "top_k_accuracy", "--average-clips", "max"},
                 new String[] {"test", CONFIG, CHECKPOINT, "--eval", "top_k_accuracy", "--average-clips", "none"})) {
-            Run r = run(args);
-            assertEquals(2, r.exit(), String.join(" ", args) + " -> " + r.err());
+            CliRun r = CliRun.of(args);
+            assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
             assertTrue(r.err().startsWith("error: ") && r.err().strip().lines().count() == 1,
                     String.join(" ", args) + " -> " + r.err());
         }
         assertEquals("error: " + shortFile + ": 1 results but the test set has 6 videos",
-                run("eval-metric", CONFIG, shortFile.toString(), "--eval", "top_k_accuracy").err().strip());
+                CliRun.of("eval-metric", CONFIG, shortFile.toString(), "--eval", "top_k_accuracy").err().strip());
         assertEquals("error: " + narrow + ": 2 class scores per video but model.cls_head.num_classes is 5",
-                run("eval-metric", CONFIG, narrow.toString(), "--eval", "top_k_accuracy").err().strip());
+                CliRun.of("eval-metric", CONFIG, narrow.toString(), "--eval", "top_k_accuracy").err().strip());
     }
 
     private static void assertScores(JsonNode expectedRows, double[][] actual, double tolerance) {

@@ -1,0 +1,26 @@
+package org.slowfast.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** One in-process run of the {@code slowfast} command: its exit code and what it printed on stdout and stderr. */
+public record CliRun(int code, String out, String err) {
+    public static CliRun of(String... args) {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine cl = SlowfastCommand.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+}
