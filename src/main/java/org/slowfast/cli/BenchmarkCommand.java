@@ -1,5 +1,6 @@
 package org.slowfast.cli;
 
+import org.slowfast.data.BatchSource;
 import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +13,10 @@ import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
 import org.slowfast.data.ClipLoader;
-import org.slowfast.eval.Devices;
+import org.slowfast.runtime.Devices;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.TestInputShape;
-import org.slowfast.train.BatchSource.Batch;
+import org.slowfast.data.BatchSource.Batch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -15,7 +15,7 @@ import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipLoader;
 import org.slowfast.data.LabelMap;
 import org.slowfast.eval.Accuracy;
-import org.slowfast.eval.Devices;
+import org.slowfast.runtime.Devices;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.TestRunner;
 import picocli.CommandLine.Command;

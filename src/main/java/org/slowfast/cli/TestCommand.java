@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipLoader;
-import org.slowfast.eval.Devices;
+import org.slowfast.runtime.Devices;
 import org.slowfast.eval.EvalReport;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.ResultsFile;

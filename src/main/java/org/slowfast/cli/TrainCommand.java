@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.slowfast.config.Config;
 import org.slowfast.config.LoadedConfig;
-import org.slowfast.eval.Devices;
+import org.slowfast.runtime.Devices;
 import org.slowfast.train.DatasetSources;
 import org.slowfast.train.Trainer;
 import picocli.CommandLine.ArgGroup;

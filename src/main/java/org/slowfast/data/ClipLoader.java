@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.DataConfig;
 import org.slowfast.config.LoadedConfig;
-import org.slowfast.train.BatchSource;
+import org.slowfast.data.BatchSource;
 
 /**
  * MMAction2's DataLoader on threads: batches of formatted clips built by {@code workers} threads, at most

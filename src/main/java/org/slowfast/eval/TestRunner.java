@@ -1,5 +1,6 @@
 package org.slowfast.eval;
 
+import org.slowfast.data.BatchSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.slowfast.SlowfastException;
-import org.slowfast.train.BatchSource.Batch;
+import org.slowfast.data.BatchSource.Batch;
 
 /**
  * The test loop of MMAction2's {@code single_gpu_test}/{@code multi_gpu_test}: every batch of videos goes through one

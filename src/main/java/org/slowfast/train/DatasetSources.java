@@ -1,5 +1,6 @@
 package org.slowfast.train;
 
+import org.slowfast.data.BatchSource;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package org.slowfast.train;
 
+import org.slowfast.data.BatchSource;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

@@ -1,5 +1,6 @@
 package org.slowfast.train;
 
+import org.slowfast.data.BatchSource;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -29,7 +30,7 @@ import org.slowfast.config.EvaluationConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.config.OptimizerHookConfig;
 import org.slowfast.config.PreciseBnConfig;
-import org.slowfast.eval.Devices;
+import org.slowfast.runtime.Devices;
 import org.slowfast.eval.Evaluator;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;

@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slowfast.SlowfastException;
-import org.slowfast.train.BatchSource.Batch;
+import org.slowfast.data.BatchSource.Batch;
 
 class ClipLoaderTest {
     @TempDir Path root;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import org.slowfast.config.LoadedConfig;
-import org.slowfast.train.BatchSource.Batch;
+import org.slowfast.data.BatchSource.Batch;
 
 /**
  * Data pipeline throughput: clips/s and peak RSS of {@link ClipLoader} on one split of a config, at a given worker

@@ -11,7 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.model.AverageClips;
-import org.slowfast.train.BatchSource;
+import org.slowfast.data.BatchSource;
 
 /** Batches over one or several model replicas come back in annotation order. */
 class TestRunnerTest {

@@ -1,5 +1,6 @@
 package org.slowfast.train;
 
+import org.slowfast.data.BatchSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.slowfast.config.LoadedConfig;
-import org.slowfast.eval.Devices;
+import org.slowfast.runtime.Devices;
 import org.slowfast.model.Recognizer3D;
 
 /**

@@ -1,5 +1,6 @@
 package org.slowfast.train;
 
+import org.slowfast.data.BatchSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

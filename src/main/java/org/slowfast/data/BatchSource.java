@@ -1,4 +1,4 @@
-package org.slowfast.train;
+package org.slowfast.data;
 
 import java.util.Iterator;
 

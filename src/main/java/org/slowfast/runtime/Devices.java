@@ -1,4 +1,4 @@
-package org.slowfast.eval;
+package org.slowfast.runtime;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
