@@ -53,7 +53,8 @@ public final class BrowseDatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClipDataset dataset = ClipDataset.build(LoadedConfig.load(config, cfgOptions), split);
+        LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
+        ClipDataset dataset = ClipDataset.build(cfg, split);
         if (index < 0 || index >= dataset.size()) {
             throw new SlowfastException(dataset.annFile() + ": --index " + index + " is outside [0, " + dataset.size()
                     + ")");
@@ -69,12 +70,17 @@ public final class BrowseDatasetCommand implements Callable<Integer> {
         info.put("num_clips", s.numClips);
         info.put("label", s.label);
         if (labelMap != null) {
-            info.put("label_name", LabelMap.read(labelMap).name(s.label));
+            LabelMap names = LabelMap.read(labelMap);
+            Integer classes = cfg.config().model() == null || cfg.config().model().clsHead() == null ? null
+                    : cfg.config().model().clsHead().numClasses();
+            info.put("label_name", (classes == null ? names : names.checkClasses(classes)).name(s.label));
         }
         info.put("flip", s.flip);
         info.put("original_shape", s.decoded == null || s.decoded.isEmpty() ? null
                 : new int[] {s.decoded.get(0).height(), s.decoded.get(0).width()});
-        info.put("imgs_shape", s.inputShape);
+        // without FormatShape the sample is a list of HxWx3 frames, as MMAction2's results['imgs']
+        info.put("imgs_shape", s.inputShape != null ? s.inputShape
+                : s.imgs == null || s.imgs.isEmpty() ? null : new int[] {s.imgs.size(), s.height(), s.width(), 3});
         if (out != null) {
             List<String> files = new ArrayList<>();
             int digits = Math.max(3, String.valueOf(s.decoded.size() - 1).length());
@@ -83,7 +89,9 @@ public final class BrowseDatasetCommand implements Callable<Integer> {
                 Images.writePng(Images.toImage(s.decoded.get(i)), out.resolve(name));
                 files.add(name);
             }
-            Images.writePng(ContactSheet.draw(s), out.resolve("contact_sheet.png"));
+            if (s.inputShape != null) {
+                Images.writePng(ContactSheet.draw(s), out.resolve("contact_sheet.png"));
+            }
             info.put("out", out.toString());
         }
         if (json) {

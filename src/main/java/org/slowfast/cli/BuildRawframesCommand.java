@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slowfast.SlowfastException;
+import org.slowfast.runtime.Progress;
 import org.slowfast.data.video.RawframeExtractor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,13 +74,14 @@ public final class BuildRawframesCommand implements Callable<Integer> {
         AtomicLong frames = new AtomicLong();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(numWorkers);
-        try {
+        try (Progress progress = Progress.start("build-rawframes", videos.size(), "videos")) {
             List<Future<?>> jobs = new ArrayList<>();
             for (Path video : videos) {
                 jobs.add(pool.submit(() -> {
                     Path frameDir = frameDirOf(video);
                     if (RawframeExtractor.isDone(frameDir)) {
                         skipped.incrementAndGet();
+                        progress.step(1);
                         return;
                     }
                     try {
@@ -89,6 +91,7 @@ public final class BuildRawframesCommand implements Callable<Integer> {
                         failed.incrementAndGet();
                         spec.commandLine().getErr().println("failed: " + e.getMessage());
                     }
+                    progress.step(1);
                 }));
             }
             for (Future<?> job : jobs) {

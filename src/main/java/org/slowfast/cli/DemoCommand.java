@@ -58,18 +58,19 @@ public final class DemoCommand implements Callable<Integer> {
         if (topK < 1) {
             throw new SlowfastException("--top-k must be at least 1, got " + topK);
         }
-        LabelMap names = labelMap == null ? null : LabelMap.read(labelMap);
         LoadedConfig base = LoadedConfig.load(config, cfgOptions);
-        base.require("model", "data.test.pipeline");
+        base.require("model.cls_head.num_classes", "data.test.pipeline");
+        LabelMap names = labelMap == null ? null
+                : LabelMap.read(labelMap).checkClasses(base.config().model().clsHead().numClasses());
         Path dir = Files.createTempDirectory("slowfast-demo");
         try {
-            // a one-line VideoDataset; the link keeps paths with spaces out of the annotation line
-            String name = "video" + extension(video);
-            Files.createSymbolicLink(dir.resolve(name), video.toAbsolutePath());
-            Path ann = Files.writeString(dir.resolve("demo_list.txt"), name + " 0\n");
+            // a one-entry VideoDataset; a JSON list keeps the user's path as given (spaces included), so errors
+            // name it
+            Path ann = dir.resolve("demo_list.json");
+            Files.writeString(ann, JSON.writeValueAsString(List.of(Map.of("filename", video.toString(), "label", 0))));
             List<String> options = new ArrayList<>(cfgOptions);
             options.addAll(List.of("data.test.type=VideoDataset", "data.test.ann_file=" + quote(ann.toString()),
-                    "data.test.data_prefix=" + quote(dir.toString()), "data.test.start_index=0",
+                    "data.test.data_prefix=null", "data.test.start_index=0",
                     "data.test.multi_class=false", "data.test_dataloader={videos_per_gpu: 1, workers_per_gpu: 0}",
                     "data.test.pipeline=" + videoPipeline(base)));
             LoadedConfig cfg = LoadedConfig.load(config, options);
@@ -117,12 +118,6 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return JSON.writeValueAsString(out);
-    }
-
-    private static String extension(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(dot) : "";
     }
 
     private static String quote(String s) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
  * against {@code data.test}'s annotations without the model.
  */
 @Command(name = "eval-metric", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluate a results file (test --out) against data.test's labels, without the model.")
+        description = "Evaluate a saved results file against data.test's labels, without the model.")
 public final class EvalMetricCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (needs model and data.test).")
     Path config;

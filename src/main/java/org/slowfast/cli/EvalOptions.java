@@ -17,7 +17,7 @@ final class EvalOptions {
     List<String> metrics = new ArrayList<>();
 
     @Option(names = "--metrics-out", paramLabel = "FILE",
-            description = "Write the metrics as one JSON object (default with --out: next to it, *.metrics.json).")
+            description = "Write the metrics as one JSON object to this file.")
     Path metricsOut;
 
     @Option(names = "--confusion-matrix", paramLabel = "FILE.png", description = "Write the confusion matrix as a PNG heat map.")
@@ -35,11 +35,15 @@ final class EvalOptions {
     /** The report for this config; {@code defaultMetricsOut} applies when {@code --metrics-out} is absent. */
     EvalReport report(LoadedConfig cfg, Path defaultMetricsOut) {
         return new EvalReport(metrics, Evaluator.topkOf(cfg.config()), metricsOut != null ? metricsOut
-                : defaultMetricsOut, confusionMatrix, perClass, classNames());
+                : defaultMetricsOut, confusionMatrix, perClass, classNames(cfg));
     }
 
-    /** The label map's class names, or null without {@code --label-map}. */
-    List<String> classNames() {
-        return labelMap == null ? null : LabelMap.read(labelMap).names();
+    /** The label map's class names (one per class of the model), or null without {@code --label-map}. */
+    private List<String> classNames(LoadedConfig cfg) {
+        if (labelMap == null) {
+            return null;
+        }
+        cfg.require("model.cls_head.num_classes");
+        return LabelMap.read(labelMap).checkClasses(cfg.config().model().clsHead().numClasses()).names();
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
 import org.slowfast.Version;
+import org.slowfast.runtime.WarningRelay;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +56,7 @@ public final class SlowfastCommand implements Callable<Integer> {
 
     /** The configured command line: user errors become one line on stderr and exit code 2. */
     public static CommandLine commandLine() {
+        WarningRelay.install();
         CommandLine cl = new CommandLine(new SlowfastCommand());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             Throwable root = userError(ex);

@@ -13,6 +13,7 @@ import org.slowfast.eval.EvalReport;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.ResultsFile;
 import org.slowfast.eval.TestRunner;
+import org.slowfast.io.AtomicFiles;
 import org.slowfast.model.AverageClips;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +37,8 @@ public final class TestCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--out", paramLabel = "FILE.json",
-            description = "Write one array of class scores per video, in annotation order.")
+            description = "Write one array of class scores per video, in annotation order; the metrics go next to "
+                    + "it as *.metrics.json unless --metrics-out says otherwise.")
     Path out;
 
     @Option(names = "--average-clips", paramLabel = "prob|score|none",
@@ -59,6 +61,9 @@ public final class TestCommand implements Callable<Integer> {
         }
         if (out != null && !out.getFileName().toString().toLowerCase().endsWith(".json")) {
             throw new SlowfastException(out + ": --out must be a .json file");
+        }
+        if (out != null) {
+            AtomicFiles.checkWritable(out);
         }
         AverageClips mode = null;
         if (averageClips != null) {

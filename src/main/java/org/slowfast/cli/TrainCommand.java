@@ -77,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : cfg.seed() != null ? cfg.seed() : new SecureRandom().nextInt(1 << 30);
         Trainer.Options options = new Trainer.Options(resolveWorkDir(loaded, workDir), runSeed, deterministic,
                 validate, chosen, resume == null ? null : resume.from, resume != null && resume.auto, loadFrom);
-        new Trainer(loaded, options, DatasetSources.prepare(loaded, chosen.size(), System.err), System.out).run();
+        new Trainer(loaded, options, DatasetSources.prepare(loaded, chosen.size()), System.out).run();
         return 0;
     }
 

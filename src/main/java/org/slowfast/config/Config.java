@@ -1,18 +1,23 @@
 package org.slowfast.config;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
 import org.slowfast.data.pipeline.PipelineStep;
 
 /**
- * A fully merged config, key for key as MMAction2 0.x's config dict. Keys without meaning on the JVM
- * ({@code dist_params}, {@code opencv_num_threads}, {@code mp_start_method}, {@code find_unused_parameters}) are
- * accepted and ignored. {@code omnisource} and {@code module_hooks}, which MMAction2's train.py writes into the
+ * A fully merged config, key for key as MMAction2 0.x's config dict. As in mmcv, any other top-level key is a free
+ * variable ({@code clip_len}, {@code vtest}, ...): accepted and kept in the merged tree and its dumps; keys inside
+ * the sections stay strictly checked. Keys without meaning on the JVM ({@code dist_params},
+ * {@code opencv_num_threads}, {@code mp_start_method}, {@code find_unused_parameters}, {@code cudnn_benchmark}) are
+ * accepted and ignored; {@code fp16} and {@code multigrid} are refused (ConfigChecks). A top-level
+ * {@code train_cfg}/{@code test_cfg} applies to the model, as in MMAction2. {@code omnisource} and {@code module_hooks}, which MMAction2's train.py writes into the
  * config it dumps, are accepted at their defaults (false, empty). The top-level "variables" of MMAction2 config
  * files ({@code dataset_type}, {@code img_norm_cfg}, {@code train_pipeline}, ...) are accepted so that a dumped
  * MMAction2 config loads as is.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Config(
         ModelConfig model,
         DataConfig data,
@@ -33,6 +38,9 @@ public record Config(
         Boolean findUnusedParameters,
         Integer opencvNumThreads,
         String mpStartMethod,
+        Boolean cudnnBenchmark,
+        Map<String, Object> outputConfig,
+        Map<String, Object> evalConfig,
         @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Integer> gpuIds,
         Long seed,
         // Set by MMAction2's tools/train.py before it dumps the config into the work_dir.

@@ -137,6 +137,18 @@ public final class ConfigTree {
         }
     }
 
+    /** A copy whose later changes leave this tree as it is. */
+    @SuppressWarnings("unchecked")
+    public ConfigTree copy() {
+        return new ConfigTree((Map<String, Object>) deepCopy(root), new LinkedHashMap<>(origins));
+    }
+
+    /** Sets one dotted key path, as a command-line option named {@code source} does. */
+    public void set(String key, Object value, String source) {
+        setPath(key, value);
+        origins.put(key, new Origin(source, 0, 0));
+    }
+
     @SuppressWarnings("unchecked")
     private void setPath(String key, Object value) {
         String[] parts = key.split("\\.");
@@ -228,7 +240,13 @@ public final class ConfigTree {
         } catch (IOException e) {
             throw new SlowfastException(file + ": cannot read config: " + e.getMessage());
         }
-        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".py")) {
+            throw new SlowfastException(file + ": Python configs are not read; convert with mmcv, for example "
+                    + "python -c \"from mmcv import Config; Config.fromfile('" + file.getFileName() + "').dump('"
+                    + file.getFileName().toString().replaceAll("\\.py$", ".yaml") + "')\"");
+        }
+        if (name.endsWith(".json")) {
             checkJsonSyntax(file, text);
         }
         Object value;

@@ -41,7 +41,7 @@ public final class LoadedConfig {
         this.file = file;
         this.tree = tree;
         this.config = bind(tree, file);
-        checkUnsupported();
+        ConfigChecks.check(this);
     }
 
     /** Loads, merges and binds a config; every problem is a {@link SlowfastException} naming file and key. */
@@ -49,6 +49,16 @@ public final class LoadedConfig {
         ConfigTree tree = ConfigTree.load(file);
         tree.applyOptions(cfgOptions == null ? List.of() : cfgOptions);
         return new LoadedConfig(file, tree);
+    }
+
+    /**
+     * This config with top-level keys set by the command line ({@code null} values included), as tools/train.py sets
+     * {@code cfg.work_dir}, {@code cfg.resume_from} and {@code cfg.seed} before it dumps and logs the config.
+     */
+    public LoadedConfig with(Map<String, Object> values) {
+        ConfigTree t = tree.copy();
+        values.forEach((k, v) -> t.set(k, v, "the command line"));
+        return new LoadedConfig(file, t);
     }
 
     public Path file() {
@@ -104,25 +114,36 @@ public final class LoadedConfig {
 
     private static Config bind(ConfigTree tree, Path file) {
         try {
-            return BINDER.treeToValue(BINDER.valueToTree(tree.root()), Config.class);
+            return BINDER.treeToValue(BINDER.valueToTree(withModelCfgs(tree.root())), Config.class);
         } catch (JsonProcessingException e) {
             throw describe(e, tree, file);
         }
     }
 
+    /**
+     * The tree to bind: a top-level {@code train_cfg}/{@code test_cfg} (MMAction2's deprecated place) applies to the
+     * model, as MMAction2's {@code build_model} passes it; the dumped tree keeps it where the user wrote it.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withModelCfgs(Map<String, Object> root) {
+        if (!(root.get("model") instanceof Map<?, ?> model)
+                || (root.get("train_cfg") == null && root.get("test_cfg") == null)) {
+            return root;
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>((Map<String, Object>) model);
+        for (String key : List.of("train_cfg", "test_cfg")) {
+            if (root.get(key) != null && m.get(key) == null) {
+                m.put(key, root.get(key));
+            }
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(root);
+        out.put("model", m);
+        return out;
+    }
+
     /** Binds a plain map (snake_case keys) to a config record; for class defaults written as Python dicts. */
     static <T> T bind(Map<String, Object> dict, Class<T> type) {
         return BINDER.convertValue(dict, type);
-    }
-
-    /** Rejects MMAction2 features that are accepted only at their off value. */
-    private void checkUnsupported() {
-        if (Boolean.TRUE.equals(config.omnisource())) {
-            throw error("omnisource", "OmniSource training is not supported; set it to false");
-        }
-        if (config.moduleHooks() != null && !config.moduleHooks().isEmpty()) {
-            throw error("module_hooks", "module hooks are not supported; leave the list empty");
-        }
     }
 
     private static SlowfastException describe(JsonProcessingException e, ConfigTree tree, Path file) {

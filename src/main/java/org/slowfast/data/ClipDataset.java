@@ -156,7 +156,8 @@ public abstract class ClipDataset {
 
     /**
      * Runs the pipeline on entry {@code index} with the given generator; FormatShape writes the clip into
-     * {@code out[outOffset..]} (a new array when {@code out} is null). Failures are one-line
+     * {@code out[outOffset..]} (a new array when {@code out} is null). Without FormatShape the sample keeps its
+     * frames ({@code imgs}) and has no {@code inputShape}. Failures are one-line
      * {@link SlowfastException}s naming the file.
      */
     public Sample sample(int index, Random rng, float[] out, int outOffset) {
@@ -178,9 +179,6 @@ public abstract class ClipDataset {
                 sample.source.close();
                 sample.source = null;
             }
-        }
-        if (sample.inputShape == null) {
-            throw new SlowfastException(annFile + ": the pipeline has no FormatShape step");
         }
         return sample;
     }

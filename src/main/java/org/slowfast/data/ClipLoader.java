@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.DataConfig;
+import org.slowfast.config.DatasetConfig;
+import org.slowfast.data.pipeline.FormatShape;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.BatchSource;
 
@@ -82,6 +84,7 @@ public final class ClipLoader implements BatchSource {
     /** {@link #forSplit(LoadedConfig, String, long, int, Consumer)} with the share of failed samples that stops. */
     public static ClipLoader forSplit(LoadedConfig loaded, String split, long seed, int devices,
             Consumer<String> warnings, double maxFailureShare) {
+        requireModelInput(loaded, split);
         ClipDataset dataset = ClipDataset.build(loaded, split);
         DataConfig data = loaded.config().data();
         DataConfig.DataloaderConfig over = switch (split) {
@@ -97,6 +100,21 @@ public final class ClipLoader implements BatchSource {
         int threads = devices * workers;
         return new ClipLoader(dataset, new Options(batch, threads, train, dropLast, seed, Math.max(2, 2 * threads),
                 maxFailureShare), warnings);
+    }
+
+    /** Batches need a model input: the split's pipeline must end its frames with FormatShape (an error naming the key). */
+    private static void requireModelInput(LoadedConfig loaded, String split) {
+        DataConfig data = loaded.config().data();
+        DatasetConfig d = data == null ? null : switch (split) {
+            case "train" -> data.train();
+            case "val" -> data.val();
+            default -> data.test();
+        };
+        if (d != null && d.pipeline() != null && !d.pipeline().isEmpty()
+                && d.pipeline().stream().noneMatch(FormatShape.class::isInstance)) {
+            throw loaded.error("data." + split + ".pipeline", "the pipeline has no FormatShape step, so it gives no "
+                    + "model input (browse-dataset can show its frames)");
+        }
     }
 
     public ClipDataset dataset() {

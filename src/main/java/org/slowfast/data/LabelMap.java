@@ -24,6 +24,15 @@ public record LabelMap(Path file, List<String> names) {
         }
     }
 
+    /** This map if it names exactly {@code numClasses} classes (one line each), else an error naming the file. */
+    public LabelMap checkClasses(int numClasses) {
+        if (names.size() != numClasses) {
+            throw new SlowfastException(file + ": the label map has " + names.size() + " lines but the model has "
+                    + numClasses + " classes");
+        }
+        return this;
+    }
+
     /** The name of {@code label}; an error naming the file when the map has no such line. */
     public String name(int label) {
         if (label < 0 || label >= names.size()) {

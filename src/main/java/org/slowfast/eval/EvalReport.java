@@ -4,11 +4,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.slowfast.io.AtomicFiles;
 
 /**
  * What {@code test} and {@code eval-metric} do with scores and labels: evaluate as MMAction2 (log lines and
  * {@code name: value} lines), then the extras: a JSON copy of the metrics, the confusion-matrix PNG and the per-class
- * table.
+ * table. The output paths are checked when the report is made, before any inference.
  *
  * @param metrics         metric names in order ({@code top_k_accuracy}, {@code mean_class_accuracy})
  * @param topk            k values of top_k_accuracy
@@ -27,6 +28,10 @@ public record EvalReport(List<String> metrics, int[] topk, Path metricsOut, Path
         }
         if (confusionMatrix != null) {
             ConfusionMatrixPlot.checkPath(confusionMatrix);
+            AtomicFiles.checkWritable(confusionMatrix);
+        }
+        if (metricsOut != null) {
+            AtomicFiles.checkWritable(metricsOut);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.slowfast.eval;
 
 import org.slowfast.data.BatchSource;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -12,11 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.slowfast.SlowfastException;
 import org.slowfast.data.BatchSource.Batch;
+import org.slowfast.runtime.Progress;
 
 /**
  * The test loop of MMAction2's {@code single_gpu_test}/{@code multi_gpu_test}: every batch of videos goes through one
@@ -41,11 +38,11 @@ public final class TestRunner {
     /**
      * Runs every batch (consumed once, shared by the models) and files each video's scores and label under its
      * annotation index. Every one of the {@code numVideos} videos must come exactly once. A progress bar with
-     * videos/s and ETA goes to stderr when it is a terminal.
+     * videos/s and ETA goes to stderr (progress lines when it is not a terminal).
      */
     public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos) {
         Scores scores = new Scores(new float[numVideos][][], new int[numVideos]);
-        try (ProgressBar bar = progressBar(numVideos)) {
+        try (Progress bar = Progress.start("test", numVideos, "videos")) {
             if (models.size() == 1) {
                 while (batches.hasNext()) {
                     file(scores, batches.next(), models.get(0), bar);
@@ -62,7 +59,7 @@ public final class TestRunner {
         return scores;
     }
 
-    private static void file(Scores scores, Batch b, InferenceModel model, ProgressBar bar) {
+    private static void file(Scores scores, Batch b, InferenceModel model, Progress bar) {
         float[][] rows = model.predict(b.imgs(), b.shape());
         int perVideo = rows.length / b.indices().length;
         synchronized (scores) {
@@ -70,14 +67,12 @@ public final class TestRunner {
                 scores.rows()[b.indices()[j]] = Arrays.copyOfRange(rows, j * perVideo, (j + 1) * perVideo);
                 scores.labels()[b.indices()[j]] = b.labels()[j];
             }
-            if (bar != null) {
-                bar.stepBy(b.indices().length);
-            }
+            bar.step(b.indices().length);
         }
     }
 
     private static void runParallel(List<InferenceModel> models, Iterator<Batch> batches, Scores scores,
-            ProgressBar bar) {
+            Progress bar) {
         ExecutorService pool = Executors.newFixedThreadPool(models.size());
         AtomicBoolean failed = new AtomicBoolean();
         try {
@@ -123,13 +118,5 @@ public final class TestRunner {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static ProgressBar progressBar(int numVideos) {
-        if (System.console() == null) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName("test").setInitialMax(numVideos).setUnit(" videos", 1)
-                .showSpeed().setSpeedUnit(ChronoUnit.SECONDS).setStyle(ProgressBarStyle.ASCII).build();
     }
 }

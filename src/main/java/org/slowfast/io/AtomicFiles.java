@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import org.slowfast.SlowfastException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,7 +34,7 @@ public final class AtomicFiles {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new SlowfastException(target + ": cannot write: " + e.getMessage(), e);
+            throw new SlowfastException(target + ": cannot write: " + reason(e), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -41,6 +44,37 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /**
+     * Fails now, naming {@code target}, if a later {@link #write} to it could not create its temporary file (the
+     * folder cannot be created or written, or {@code target} is a folder): outputs are checked before long work.
+     */
+    public static void checkWritable(Path target) {
+        Path abs = target.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new SlowfastException(target + ": cannot write: it is a directory");
+        }
+        try {
+            Files.createDirectories(abs.getParent());
+            Files.delete(Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp"));
+        } catch (IOException e) {
+            throw new SlowfastException(target + ": cannot write: " + reason(e), e);
+        }
+    }
+
+    /** Why an I/O operation failed, without the (temporary) path it failed on. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + " exists and is not a directory";
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+        }
+        return e.getMessage();
     }
 
     public static void writeString(Path target, String text) {

@@ -57,7 +57,8 @@ public final class StateDicts {
     /**
      * Copies a state dict into an initialised model. Strict: any missing, unexpected or shape-mismatched key fails
      * with one line naming {@code source} (at most 10 keys of each kind, then a count) and nothing is loaded.
-     * Lenient ({@code load_from}): matching keys load, every other key is skipped with a warning.
+     * Lenient ({@code load_from}): matching keys load and one warning lists the others, as mmcv's
+     * {@code load_state_dict}; a checkpoint with no matching key at all fails.
      */
     public static LoadResult load(Recognizer3D model, Map<String, Tensor> state, boolean strict, String source) {
         List<StateEntry> entries = model.stateEntries();
@@ -85,9 +86,19 @@ public final class StateDicts {
             describe(parts, "shape mismatch", mismatched);
             throw new SlowfastException(source + ": state dict does not match the model: " + String.join("; ", parts));
         }
-        mismatched.forEach(k -> LOG.warn("{}: size mismatch, skipped: {}", source, k));
-        result.unexpected().forEach(k -> LOG.warn("{}: unexpected key in source state_dict, skipped: {}", source, k));
-        missing.forEach(k -> LOG.warn("{}: missing key in source state_dict, keeps its initial value: {}", source, k));
+        if (loadable.isEmpty()) {
+            throw new SlowfastException(source + ": no key of the checkpoint matches the model (" + state.size()
+                    + " keys, for example " + String.join(", ", state.keySet().stream().limit(3).toList())
+                    + "); is it a checkpoint of another model?");
+        }
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            describe(parts, "unexpected key in source state_dict", result.unexpected());
+            describe(parts, "missing keys in source state_dict", missing);
+            describe(parts, "size mismatch", mismatched);
+            LOG.warn("{}: the model and loaded state dict do not match exactly; the {} matching keys are loaded\n{}",
+                    source, loadable.size(), String.join("\n", parts));
+        }
         for (StateEntry e : loadable) {
             Tensor t = state.get(e.key());
             if (e.kind() == StateEntry.Kind.COUNTER) {

@@ -1,11 +1,12 @@
 package org.slowfast.train;
 
 import org.slowfast.data.BatchSource;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipLoader;
@@ -13,32 +14,37 @@ import org.slowfast.data.video.SyntheticDataset;
 
 /**
  * The config's train, precise-BN and val loaders (batch = devices × videos_per_gpu). When the config carries
- * {@code synthetic_data} and its train annotation file is missing, the dataset is generated first (make-synthetic).
+ * {@code synthetic_data}, its {@code out_dir} does not exist and the train annotation file lies inside it, the
+ * dataset is generated first (make-synthetic). Existing data is never regenerated or overwritten, and a train
+ * annotation file elsewhere (a typo, the user's own data) never triggers generation.
  */
 public final class DatasetSources implements Trainer.Sources {
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetSources.class);
     private final LoadedConfig loaded;
     private final int devices;
-    private final PrintStream warnings;
-
-    private DatasetSources(LoadedConfig loaded, int devices, PrintStream warnings) {
+    private DatasetSources(LoadedConfig loaded, int devices) {
         this.loaded = loaded;
         this.devices = devices;
-        this.warnings = warnings;
     }
 
-    /** Checks the data keys and generates missing synthetic data; warnings (replaced samples) go to {@code warnings}. */
-    public static DatasetSources prepare(LoadedConfig loaded, int devices, PrintStream warnings) {
+    /** Checks the data keys and generates missing synthetic data; warnings (replaced samples) are logged. */
+    public static DatasetSources prepare(LoadedConfig loaded, int devices) {
         loaded.require("data.train.ann_file");
         Path trainList = Path.of(loaded.config().data().train().annFile());
         Map<String, Object> synthetic = loaded.config().syntheticData();
-        if (!Files.exists(trainList) && synthetic != null) {
+        Path out = synthetic == null ? null
+                : Path.of(String.valueOf(synthetic.getOrDefault("out_dir", "data/synthetic")));
+        if (out != null && !Files.exists(out) && !Files.exists(trainList) && isInside(trainList, out)) {
             SyntheticDataset.Options o = syntheticOptions(synthetic);
-            Path out = Path.of(String.valueOf(synthetic.getOrDefault("out_dir", "data/synthetic")));
-            warnings.printf("%s is missing: generating the synthetic dataset (%d classes x %d videos) in %s%n",
+            LOG.info("{} is missing: generating the synthetic dataset ({} classes x {} videos) in {}",
                     trainList, o.classes(), o.videosPerClass(), out);
             SyntheticDataset.generate(out, o);
         }
-        return new DatasetSources(loaded, devices, warnings);
+        return new DatasetSources(loaded, devices);
+    }
+
+    private static boolean isInside(Path file, Path dir) {
+        return file.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize());
     }
 
     private static SyntheticDataset.Options syntheticOptions(Map<String, Object> m) {
@@ -66,16 +72,16 @@ public final class DatasetSources implements Trainer.Sources {
 
     @Override
     public BatchSource train(long seed) {
-        return ClipLoader.forSplit(loaded, "train", seed, devices, warnings::println);
+        return ClipLoader.forSplit(loaded, "train", seed, devices, null);
     }
 
     @Override
     public BatchSource preciseBn(long seed) {
-        return ClipLoader.forSplit(loaded, "train", seed, devices, warnings::println);
+        return ClipLoader.forSplit(loaded, "train", seed, devices, null);
     }
 
     @Override
     public BatchSource val() {
-        return ClipLoader.forSplit(loaded, "val", 0, devices, warnings::println);
+        return ClipLoader.forSplit(loaded, "val", 0, devices, null);
     }
 }

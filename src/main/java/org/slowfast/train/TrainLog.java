@@ -11,19 +11,24 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slowfast.runtime.WarningRelay;
 
 /**
  * mmcv's TextLoggerHook: {@code <work_dir>/<timestamp>.log} (logger-formatted text lines) and
  * {@code <timestamp>.log.json} (line 1: run meta; then one object per train interval and per validation). Train
  * values are sample-weighted means over the interval; JSON floats are rounded to 5 decimals. {@code memory} is the
- * peak GPU memory in MB as in mmcv, and on the CPU the process's peak resident set size in MB.
+ * peak GPU memory in MB as in mmcv, and on the CPU the process's peak resident set size in MB. While the log is
+ * open, every SLF4J warning of the process goes into the text file as {@code ... - mmaction - WARNING - ...}
+ * ({@link WarningRelay}); the console gets them from the logging configuration.
  */
 public final class TrainLog implements AutoCloseable {
     public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
@@ -37,6 +42,7 @@ public final class TrainLog implements AutoCloseable {
     private final PrintStream console;
     private final boolean echoTrainLines;
     private final List<double[]> buffer = new ArrayList<>();
+    private final WarningRelay.Attachment relay;
 
     /**
      * Creates the two log files of {@code timestamp}. Lines are echoed to {@code console} if not null, train lines
@@ -53,6 +59,8 @@ public final class TrainLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        relay = WarningRelay.attach((level, millis, message) -> write(text, line(
+                LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneId.systemDefault()), level, message)));
     }
 
     public Path jsonFile() {
@@ -69,11 +77,15 @@ public final class TrainLog implements AutoCloseable {
     }
 
     private void info(String message, boolean echo) {
-        String line = LocalDateTime.now().format(LINE_TIME) + " - mmaction - INFO - " + message;
+        String line = line(LocalDateTime.now(), "INFO", message);
         write(text, line);
         if (console != null && echo) {
             console.println(line);
         }
+    }
+
+    private static String line(LocalDateTime time, String level, String message) {
+        return time.format(LINE_TIME) + " - mmaction - " + level + " - " + message;
     }
 
     /** A stream whose lines become {@link #info} lines (for the evaluator's "Evaluating ..." output). */
@@ -182,7 +194,7 @@ public final class TrainLog implements AutoCloseable {
         }
     }
 
-    private static void write(BufferedWriter w, String line) {
+    private static synchronized void write(BufferedWriter w, String line) {
         try {
             w.write(line);
             w.newLine();
@@ -195,6 +207,7 @@ public final class TrainLog implements AutoCloseable {
     @Override
     public void close() {
         try {
+            relay.close();
             text.close();
             json.close();
         } catch (IOException e) {

@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.Config;
 import org.slowfast.config.EvaluationConfig;
@@ -59,6 +61,7 @@ public final class Trainer {
         BatchSource val();
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     private static final Pattern EPOCH_FILE = Pattern.compile("epoch_(\\d+)\\.pth");
 
     private final LoadedConfig loaded;
@@ -66,6 +69,8 @@ public final class Trainer {
     private final Options options;
     private final Sources sources;
     private final PrintStream console;
+    /** The effective config (command-line values set) as dumped, logged and stored in checkpoints. */
+    private String configDump;
 
     public Trainer(LoadedConfig loaded, Options options, Sources sources, PrintStream console) {
         this.loaded = loaded;
@@ -75,34 +80,66 @@ public final class Trainer {
         this.console = console;
     }
 
-    /** Trains; returns the work dir's JSON log. A non-finite loss stops with a {@link SlowfastException}. */
+    /**
+     * Trains; returns the work dir's JSON log. Every input is checked before the work dir gets a log or a checkpoint:
+     * the config keys, the checkpoint to resume or load, the train set and, with validation, the val set (first
+     * samples included). A non-finite loss stops with a {@link SlowfastException}.
+     */
     public Path run() {
+        Path workDir = options.workDir();
+        loaded.require("total_epochs", "optimizer");
+        Path resume = resumePath();
+        Path load = resume != null ? null : options.loadFrom() != null ? options.loadFrom()
+                : cfg.loadFrom() != null ? Path.of(cfg.loadFrom()) : null;
+        Checkpoint checkpoint = resume != null ? PthReader.read(resume) : load != null ? PthReader.read(load) : null;
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("work_dir", workDir.toString());
+        set.put("resume_from", resume == null ? null : resume.toString());
+        set.put("load_from", load == null ? null : load.toString());
+        set.put("seed", options.seed());
+        LoadedConfig effective = loaded.with(set);
+        configDump = effective.toYaml();
+        try (BatchSource train = sources.train(options.seed())) {
+            Shape shape = inputShape(train);
+            if (options.validate()) {
+                try (BatchSource val = sources.val()) {
+                    val.sampleShape();
+                }
+            }
+            return run(train, shape, resume != null ? resume : load, checkpoint, resume != null);
+        }
+    }
+
+    private Path run(BatchSource train, Shape shape, Path ckptFile, Checkpoint checkpoint, boolean resuming) {
         Path workDir = options.workDir();
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
             throw new SlowfastException(workDir + ": cannot create the work dir: " + e.getMessage());
         }
-        loaded.require("total_epochs", "optimizer");
         int totalEpochs = cfg.totalEpochs();
         String timestamp = LocalDateTime.now().format(TrainLog.TIMESTAMP);
-        Path configCopy = workDir.resolve(loaded.file().getFileName());
-        org.slowfast.io.AtomicFiles.writeString(configCopy, loaded.toYaml());
+        org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
         boolean terminal = System.console() != null && console != null;
         try (TrainLog log = new TrainLog(workDir, timestamp, console, !terminal);
-                BatchSource train = sources.train(options.seed());
                 DataParallel dp = new DataParallel(options.devices(), () -> Recognizer3D.build(loaded), options.seed(),
-                        inputShape(train));
+                        shape);
                 TorchSgd optimizer = new TorchSgd(dp.main().model().namedParameters(), cfg.optimizer())) {
             Engine.getInstance().setRandomSeed((int) options.seed());
             String env = RunInfo.envInfo(options.devices());
             log.info("Environment info:\n" + "-".repeat(60) + "\n" + env + "\n" + "-".repeat(60) + "\n");
             log.info("Distributed training: False");
-            log.info("Config:\n" + loaded.toYaml());
+            log.info("Config:\n" + configDump);
             log.info("Set random seed to " + options.seed() + ", deterministic: " + options.deterministic());
             if (options.deterministic() && JniUtils.getNumThreads() != 1) {
-                log.info("warning: --deterministic on the CPU needs one intra-op thread "
-                        + "(-Dai.djl.pytorch.num_threads=1); " + JniUtils.getNumThreads() + " are in use");
+                LOG.warn("--deterministic on the CPU needs one intra-op thread (-Dai.djl.pytorch.num_threads=1); {} "
+                        + "are in use", JniUtils.getNumThreads());
+            }
+            for (Map<String, Object> hook : cfg.logConfig().hooks()) {
+                if (!"TextLoggerHook".equals(hook.get("type"))) {
+                    LOG.warn("log_config.hooks: {} is not supported and is ignored (TextLoggerHook is)",
+                            hook.get("type"));
+                }
             }
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("env_info", env);
@@ -114,7 +151,7 @@ public final class Trainer {
             }
             log.meta(meta);
             Run run = new Run(log, train, dp, optimizer, totalEpochs, meta, timestamp);
-            run.restore();
+            run.restore(ckptFile, checkpoint, resuming);
             run.loop(terminal);
             log.info("Training finished; logs in " + log.textFile() + " and " + log.jsonFile());
             try {
@@ -125,6 +162,21 @@ public final class Trainer {
             }
             return log.jsonFile();
         }
+    }
+
+    /** {@code --resume-from}, else the newest checkpoint with {@code --auto-resume}, else the config's resume_from. */
+    private Path resumePath() {
+        if (options.resumeFrom() != null) {
+            return options.resumeFrom();
+        }
+        if (options.autoResume()) {
+            Path latest = latestCheckpoint(options.workDir());
+            if (latest != null) {
+                return latest;
+            }
+            LOG.info("auto-resume: no checkpoint in {}; training from scratch", options.workDir());
+        }
+        return cfg.resumeFrom() != null ? Path.of(cfg.resumeFrom()) : null;
     }
 
     private static Shape inputShape(BatchSource train) {
@@ -157,38 +209,23 @@ public final class Trainer {
             this.schedule = new LrSchedule(cfg.lrConfig(), totalEpochs, train.length(), step instanceof Number);
         }
 
-        /** {@code --resume-from} / {@code --auto-resume} / {@code load_from}. */
-        void restore() {
-            Path resume = options.resumeFrom();
-            if (resume == null && options.autoResume()) {
-                resume = latestCheckpoint(options.workDir());
-                if (resume == null) {
-                    log.info("auto-resume: no checkpoint in " + options.workDir() + "; training from scratch");
-                }
-            }
-            if (resume == null && cfg.resumeFrom() != null) {
-                resume = Path.of(cfg.resumeFrom());
-            }
+        /** Restores a checkpoint read before the run: all state when resuming, else the weights (non-strict). */
+        void restore(Path file, Checkpoint ckpt, boolean resuming) {
             Recognizer3D model = dp.main().model();
-            if (resume != null) {
-                Checkpoint ckpt = PthReader.read(resume);
-                StateDicts.load(model, ckpt.stateDict(), true, resume.toString());
+            if (resuming) {
+                StateDicts.load(model, ckpt.stateDict(), true, file.toString());
                 if (ckpt.optimizer() != null) {
-                    optimizer.loadStateDict(ckpt.optimizer(), resume.toString());
+                    optimizer.loadStateDict(ckpt.optimizer(), file.toString());
                 }
-                epoch = intMeta(ckpt, "epoch", resume);
-                iter = intMeta(ckpt, "iter", resume);
+                epoch = intMeta(ckpt, "epoch", file);
+                iter = intMeta(ckpt, "iter", file);
                 if (ckpt.meta().get("hook_msgs") instanceof Map<?, ?> h) {
                     h.forEach((k, v) -> hookMsgs.put(String.valueOf(k), v));
                 }
-                log.info("resumed epoch " + epoch + ", iter " + iter + " from " + resume);
-            } else {
-                Path load = options.loadFrom() != null ? options.loadFrom()
-                        : cfg.loadFrom() != null ? Path.of(cfg.loadFrom()) : null;
-                if (load != null) {
-                    StateDicts.load(model, PthReader.read(load).stateDict(), false, load.toString());
-                    log.info("load checkpoint from " + load);
-                }
+                log.info("resumed epoch " + epoch + ", iter " + iter + " from " + file);
+            } else if (ckpt != null) {
+                StateDicts.load(model, ckpt.stateDict(), false, file.toString());
+                log.info("load checkpoint from " + file);
             }
             dp.broadcastState();
         }
@@ -199,7 +236,7 @@ public final class Trainer {
             long startIter = iter;
             long totalIters = (long) totalEpochs * train.length();
             long runStart = System.nanoTime();
-            log.info("workflow: [('train', 1)], max: " + totalEpochs + " epochs");
+            log.info("workflow: " + workflow() + ", max: " + totalEpochs + " epochs");
             while (epoch < totalEpochs) {
                 Engine.getInstance().setRandomSeed((int) (options.seed() * 1_000_003L + epoch));
                 int length = train.length();
@@ -333,7 +370,7 @@ public final class Trainer {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mmaction_version", "slowfast-java " + org.slowfast.Version.get());
             m.put("git_revision", RunInfo.gitRevision());
-            m.put("config", loaded.toYaml());
+            m.put("config", configDump);
             m.putAll(meta);
             m.put("epoch", epoch);
             m.put("iter", iter);
@@ -355,6 +392,15 @@ public final class Trainer {
             }
             return bytes < 0 ? -1 : bytes / (1024 * 1024);
         }
+    }
+
+    /** The config's workflow as mmcv logs it, e.g. {@code [('train', 1)]}. */
+    private String workflow() {
+        List<String> phases = new java.util.ArrayList<>();
+        for (List<Object> p : cfg.workflow()) {
+            phases.add("('" + p.get(0) + "', " + p.get(1) + ")");
+        }
+        return "[" + String.join(", ", phases) + "]";
     }
 
     private static int intMeta(Checkpoint ckpt, String key, Path file) {

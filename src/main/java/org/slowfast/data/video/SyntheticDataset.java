@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import org.slowfast.SlowfastException;
 import org.slowfast.data.Frame;
 import org.slowfast.io.AtomicFiles;
+import org.slowfast.runtime.Progress;
 
 /**
  * A small labelled video dataset whose classes need motion to tell apart: in every video one shape (disc, square or
@@ -101,20 +102,24 @@ public final class SyntheticDataset {
         List<String> labelNames = labelNames(options.classes());
         List<String> train = new ArrayList<>();
         List<String> val = new ArrayList<>();
-        for (int label = 0; label < labelNames.size(); label++) {
-            String name = labelNames.get(label);
-            for (int v = 0; v < options.videosPerClass(); v++) {
-                String video = String.format("%s/%s_%04d", name, name, v);
-                List<Frame> frames = render(options, CLASS_NAMES.indexOf(name), v);
-                String line;
-                if (options.format() == Format.MP4) {
-                    writeVideo(dataDir.resolve(video + ".mp4"), frames);
-                    line = video + ".mp4 " + label;
-                } else {
-                    writeRawframes(dataDir.resolve(video), frames);
-                    line = video + " " + frames.size() + " " + label;
+        try (Progress progress = Progress.start("make-synthetic", (long) labelNames.size() * options.videosPerClass(),
+                "videos")) {
+            for (int label = 0; label < labelNames.size(); label++) {
+                String name = labelNames.get(label);
+                for (int v = 0; v < options.videosPerClass(); v++) {
+                    String video = String.format("%s/%s_%04d", name, name, v);
+                    List<Frame> frames = render(options, CLASS_NAMES.indexOf(name), v);
+                    String line;
+                    if (options.format() == Format.MP4) {
+                        writeVideo(dataDir.resolve(video + ".mp4"), frames);
+                        line = video + ".mp4 " + label;
+                    } else {
+                        writeRawframes(dataDir.resolve(video), frames);
+                        line = video + " " + frames.size() + " " + label;
+                    }
+                    (v < options.videosPerClass() - options.valPerClass() ? train : val).add(line);
+                    progress.step(1);
                 }
-                (v < options.videosPerClass() - options.valPerClass() ? train : val).add(line);
             }
         }
         AtomicFiles.writeString(out.resolve(LABEL_MAP), lines(labelNames));
