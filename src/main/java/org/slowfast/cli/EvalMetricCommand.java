@@ -23,7 +23,8 @@ public final class EvalMetricCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (needs model and data.test).")
     Path config;
 
-    @Parameters(index = "1", paramLabel = "RESULTS.json", description = "One array of class scores per video.")
+    @Parameters(index = "1", paramLabel = "RESULTS",
+            description = "One array of class scores per video: .pkl/.pickle (MMAction2's default), .json, .yaml/.yml.")
     Path results;
 
     @Option(names = "--json", description = "Print only one JSON object of the metrics, at full precision.")

@@ -35,8 +35,9 @@ public final class TestCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "CHECKPOINT", description = "A .pth checkpoint (ours or MMAction2's).")
     Path checkpoint;
 
-    @Option(names = "--out", paramLabel = "FILE.json",
-            description = "Write one array of class scores per video, in annotation order.")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write one array of class scores per video, in annotation order; the extension picks the "
+                    + "format as mmcv.dump: .pkl/.pickle (list of float32 numpy arrays), .json, .yaml/.yml.")
     Path out;
 
     @Option(names = "--average-clips", paramLabel = "prob|score|none",
@@ -54,11 +55,11 @@ public final class TestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (out == null && eval.metrics.isEmpty()) {
-            throw new SlowfastException("give at least one of --out FILE.json or --eval METRIC ... "
+            throw new SlowfastException("give at least one of --out FILE or --eval METRIC ... "
                     + "(save or evaluate the results)");
         }
-        if (out != null && !out.getFileName().toString().toLowerCase().endsWith(".json")) {
-            throw new SlowfastException(out + ": --out must be a .json file");
+        if (out != null) {
+            ResultsFile.checkFormat(out);
         }
         AverageClips mode = null;
         if (averageClips != null) {

@@ -1,6 +1,7 @@
 package org.slowfast.eval;
 
 import org.slowfast.cli.CliRun;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,21 @@ class TestCommandTest {
     }
 
     @Test
+    void pickleAndYamlResultsHoldTheSameScores() throws Exception {
+        Path pkl = dir.resolve("out/result.pkl");
+        CliRun r = CliRun.of("test", CONFIG, CHECKPOINT, "--out", pkl.toString());
+        assertEquals(0, r.code(), r.err());
+        assertScores(expected.get("prob"), ResultsFile.read(pkl), 1e-5);
+        Path yaml = dir.resolve("out/result.yaml");
+        assertEquals(0, CliRun.of("test", CONFIG, CHECKPOINT, "--out", yaml.toString()).code());
+        assertArrayEquals(ResultsFile.read(pkl), ResultsFile.read(yaml));
+        CliRun metrics = CliRun.of("eval-metric", CONFIG, pkl.toString(), "--eval", "top_k_accuracy", "--json");
+        assertEquals(0, metrics.code(), metrics.err());
+        assertEquals(expected.get("metrics").get("top1_acc").asDouble(),
+                new ObjectMapper().readTree(metrics.out()).get("top1_acc").asDouble(), 1e-12);
+    }
+
+    @Test
     void userErrorsAreOneLineWithExitCode2() throws Exception {
         Path result = dir.resolve("r.json");
         assertEquals(0, CliRun.of("test", CONFIG, CHECKPOINT, "--out", result.toString()).code());
@@ -86,12 +102,12 @@ class TestCommandTest {
                 new String[] {"eval-metric", CONFIG, narrow.toString(), "--eval", "top_k_accuracy"},
                 new String[] {"eval-metric", CONFIG, bad.toString(), "--eval", "top_k_accuracy"},
                 new String[] {"eval-metric", CONFIG, dir.resolve("missing.json").toString(), "--eval", "top_k_accuracy"},
-                new String[] {"eval-metric", CONFIG, result.toString(), "--eval", "mean_average_precision"},
+                new String[] {"eval-metric", CONFIG, result.toString(), "--eval", "top_k_acc"},
                 new String[] {"test", CONFIG, CHECKPOINT},
                 new String[] {"test", CONFIG, CHECKPOINT, "--eval", "top_k_accuracy", "--confusion-matrix", "cm.jpg"},
                 new String[] {"test", CONFIG, CHECKPOINT, "--eval", "top_k_accuracy", "--cfg-options",
                     "evaluation.metric_options.top_k_accuracy.topk=[1,0]"},
-                new String[] {"test", CONFIG, CHECKPOINT, "--out", dir.resolve("r.pkl").toString()},
+                new String[] {"test", CONFIG, CHECKPOINT, "--out", dir.resolve("r.csv").toString()},
                 new String[] {"demo", CONFIG, CHECKPOINT, dir.resolve("missing.mp4").toString()},
                 new String[] {"eval-metric", CONFIG, result.toString(), "--eval", "top_k_accuracy", "--label-map",
                     dir.resolve("missing.txt").toString(), "--per-class"},
