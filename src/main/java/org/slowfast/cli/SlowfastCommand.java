@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
             BenchmarkCommand.class,
             TestCommand.class,
             EvalMetricCommand.class,
+            ReportAccuracyCommand.class,
             DemoCommand.class,
             AnalyzeLogsCommand.class,
             TrainCommand.class,
