@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.data.ClipDataset;
 import org.slowfast.data.ClipLoader;
 import org.slowfast.runtime.Devices;
 import org.slowfast.eval.EvalReport;
@@ -74,12 +75,14 @@ public final class TestCommand implements Callable<Integer> {
         List<Device> devices = Devices.select(gpus, gpuIds);
         List<InferenceModel> models = new ArrayList<>();
         TestRunner.Scores scores;
+        ClipDataset dataset;
         try {
             for (Device device : devices) {
                 models.add(InferenceModel.load(cfg, checkpoint, device, mode));
             }
             // batches of videos_per_gpu: each device takes whole batches
             try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)) {
+                dataset = loader.dataset();
                 scores = TestRunner.run(models, loader.epoch(0), loader.size());
             }
         } finally {
@@ -90,7 +93,8 @@ public final class TestCommand implements Callable<Integer> {
             System.out.println("writing results to " + out);
             ResultsFile.write(out, List.of(rows));
         }
-        report.run(EvalReport.toDoubles(rows), scores.labels(), System.out, System.out);
+        report.run(EvalReport.toDoubles(rows), dataset.labelSets(), models.get(0).numClasses(), System.out,
+                System.out);
         return 0;
     }
 }

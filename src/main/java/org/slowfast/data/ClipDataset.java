@@ -117,6 +117,16 @@ public abstract class ClipDataset {
         return entries.stream().mapToInt(Entry::label).toArray();
     }
 
+    /** Every label of each entry (several for multi_class), in annotation order. */
+    public int[][] labelSets() {
+        return entries.stream().map(Entry::labels).toArray(int[][]::new);
+    }
+
+    /** {@code num_classes} of a multi_class dataset, else the head's (null when neither is known). */
+    public Integer numClasses() {
+        return numClasses;
+    }
+
     public boolean testMode() {
         return testMode;
     }
