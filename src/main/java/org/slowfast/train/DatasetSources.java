@@ -28,8 +28,12 @@ public final class DatasetSources implements Trainer.Sources {
 
     /** Checks the data keys and generates missing synthetic data; warnings (replaced samples) go to {@code warnings}. */
     public static DatasetSources prepare(LoadedConfig loaded, int devices, PrintStream warnings) {
-        loaded.require("data.train.ann_file");
-        Path trainList = Path.of(loaded.config().data().train().annFile());
+        loaded.require("data.train");
+        String annFile = loaded.config().data().train().base().annFile();
+        if (annFile == null) {
+            throw new SlowfastException(loaded.file() + ": data.train: ann_file is not set");
+        }
+        Path trainList = Path.of(annFile);
         Map<String, Object> synthetic = loaded.config().syntheticData();
         if (!Files.exists(trainList) && synthetic != null) {
             SyntheticDataset.Options o = syntheticOptions(synthetic);
