@@ -63,7 +63,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         cfg.require("model", "data.test.pipeline");
-        TestInputShape shape = TestInputShape.of(cfg.config().data().test().pipeline(), "data.test.pipeline");
+        TestInputShape shape = TestInputShape.of(cfg.config().data().test().base().pipeline(), "data.test.pipeline");
         if (pipeline) {
             cfg.require("data.test.ann_file");
         }

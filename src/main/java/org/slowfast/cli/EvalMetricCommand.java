@@ -23,7 +23,8 @@ public final class EvalMetricCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (needs model and data.test).")
     Path config;
 
-    @Parameters(index = "1", paramLabel = "RESULTS.json", description = "One array of class scores per video.")
+    @Parameters(index = "1", paramLabel = "RESULTS",
+            description = "One array of class scores per video: .pkl/.pickle (MMAction2's default), .json, .yaml/.yml.")
     Path results;
 
     @Option(names = "--json", description = "Print only one JSON object of the metrics, at full precision.")
@@ -40,14 +41,11 @@ public final class EvalMetricCommand implements Callable<Integer> {
         cfg.require("model.cls_head.num_classes", "data.test");
         EvalReport report = eval.report(cfg, null);
         ClipDataset dataset = ClipDataset.build(cfg, "test");
-        if (dataset.multiClass()) {
-            throw cfg.error("data.test.multi_class", "multi-label datasets cannot be evaluated with "
-                    + "top_k_accuracy or mean_class_accuracy");
-        }
-        int[] labels = dataset.labels();
+        int[][] labels = dataset.labelSets();
+        int numClasses = cfg.config().model().clsHead().numClasses();
         double[][] scores = ResultsFile.read(results);
-        ResultsFile.checkShape(results, scores, labels.length, cfg.config().model().clsHead().numClasses());
-        LinkedHashMap<String, Double> metrics = report.run(scores, labels, json ? null : System.out,
+        ResultsFile.checkShape(results, scores, labels.length, numClasses);
+        LinkedHashMap<String, Double> metrics = report.run(scores, labels, numClasses, json ? null : System.out,
                 json ? null : System.out);
         if (json) {
             System.out.println(ResultsFile.metricsJson(metrics));

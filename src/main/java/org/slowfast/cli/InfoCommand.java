@@ -15,7 +15,7 @@ import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.pipeline.CenterCrop;
 import org.slowfast.data.pipeline.PipelineStep;
 import org.slowfast.data.pipeline.Resize;
-import org.slowfast.data.pipeline.SampleFrames;
+import org.slowfast.data.pipeline.FrameSampler;
 import org.slowfast.data.pipeline.TenCrop;
 import org.slowfast.data.pipeline.ThreeCrop;
 import org.slowfast.model.Recognizer3D;
@@ -76,13 +76,14 @@ public final class InfoCommand implements Callable<Integer> {
         var data = cfg.config().data();
         for (String split : List.of("test", "val")) {
             DatasetConfig ds = data == null ? null : split.equals("test") ? data.test() : data.val();
+            ds = ds == null ? null : ds.base();
             if (ds == null || ds.pipeline() == null) {
                 continue;
             }
             Integer clipLen = null;
             long[] hw = null;
             for (PipelineStep step : ds.pipeline()) {
-                if (step instanceof SampleFrames s) {
+                if (step instanceof FrameSampler s) {
                     clipLen = s.clipLen();
                 } else if (step instanceof ThreeCrop c) {
                     hw = crop(c.cropSize());

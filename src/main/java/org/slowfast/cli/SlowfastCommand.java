@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
             BenchmarkCommand.class,
             TestCommand.class,
             EvalMetricCommand.class,
+            ReportAccuracyCommand.class,
             DemoCommand.class,
             AnalyzeLogsCommand.class,
             TrainCommand.class,

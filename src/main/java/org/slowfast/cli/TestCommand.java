@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.data.ClipDataset;
 import org.slowfast.data.ClipLoader;
 import org.slowfast.runtime.Devices;
 import org.slowfast.eval.EvalReport;
@@ -36,9 +37,9 @@ public final class TestCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "CHECKPOINT", description = "A .pth checkpoint (ours or MMAction2's).")
     Path checkpoint;
 
-    @Option(names = "--out", paramLabel = "FILE.json",
-            description = "Write one array of class scores per video, in annotation order; the metrics go next to "
-                    + "it as *.metrics.json unless --metrics-out says otherwise.")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write one array of class scores per video, in annotation order; the extension picks the "
+                    + "format as mmcv.dump: .pkl/.pickle (list of float32 numpy arrays), .json, .yaml/.yml.")
     Path out;
 
     @Option(names = "--average-clips", paramLabel = "prob|score|none",
@@ -56,11 +57,11 @@ public final class TestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (out == null && eval.metrics.isEmpty()) {
-            throw new SlowfastException("give at least one of --out FILE.json or --eval METRIC ... "
+            throw new SlowfastException("give at least one of --out FILE or --eval METRIC ... "
                     + "(save or evaluate the results)");
         }
-        if (out != null && !out.getFileName().toString().toLowerCase().endsWith(".json")) {
-            throw new SlowfastException(out + ": --out must be a .json file");
+        if (out != null) {
+            ResultsFile.checkFormat(out);
         }
         if (out != null) {
             AtomicFiles.checkWritable(out);
@@ -78,12 +79,14 @@ public final class TestCommand implements Callable<Integer> {
         List<Device> devices = Devices.select(gpus, gpuIds);
         List<InferenceModel> models = new ArrayList<>();
         TestRunner.Scores scores;
+        ClipDataset dataset;
         try {
             for (Device device : devices) {
                 models.add(InferenceModel.load(cfg, checkpoint, device, mode));
             }
             // batches of videos_per_gpu: each device takes whole batches
             try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)) {
+                dataset = loader.dataset();
                 scores = TestRunner.run(models, loader.epoch(0), loader.size());
             }
         } finally {
@@ -94,7 +97,8 @@ public final class TestCommand implements Callable<Integer> {
             System.out.println("writing results to " + out);
             ResultsFile.write(out, List.of(rows));
         }
-        report.run(EvalReport.toDoubles(rows), scores.labels(), System.out, System.out);
+        report.run(EvalReport.toDoubles(rows), dataset.labelSets(), models.get(0).numClasses(), System.out,
+                System.out);
         return 0;
     }
 }

@@ -4,8 +4,9 @@ import java.util.List;
 import org.slowfast.data.pipeline.PipelineStep;
 
 /**
- * A dataset dict ({@code RawframeDataset} or {@code VideoDataset}). {@code start_index} defaults to 1 for rawframes
- * and 0 for videos; {@code filename_tmpl} to {@code img_{:05}.jpg}.
+ * A dataset dict ({@code RawframeDataset} or {@code VideoDataset}, or a {@code RepeatDataset} with {@code times} and
+ * the wrapped {@code dataset}). {@code start_index} defaults to 1 for rawframes and 0 for videos;
+ * {@code filename_tmpl} to {@code img_{:05}.jpg}.
  */
 public record DatasetConfig(
         String type,
@@ -21,7 +22,9 @@ public record DatasetConfig(
         String modality,
         Boolean sampleByClass,
         Double power,
-        Boolean dynamicLength) {
+        Boolean dynamicLength,
+        Integer times,
+        DatasetConfig dataset) {
 
     public DatasetConfig {
         if (testMode == null) {
@@ -51,5 +54,12 @@ public record DatasetConfig(
         if (dynamicLength == null) {
             dynamicLength = false;
         }
+    }
+
+    public static final String REPEAT_DATASET = "RepeatDataset";
+
+    /** The dataset that a RepeatDataset wraps (through any nesting), else this one: where the files and pipeline are. */
+    public DatasetConfig base() {
+        return REPEAT_DATASET.equals(type) && dataset != null ? dataset.base() : this;
     }
 }

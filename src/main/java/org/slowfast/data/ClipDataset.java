@@ -58,6 +58,19 @@ public abstract class ClipDataset {
         }
     }
 
+    /** {@code inner}'s entries repeated {@code times} times, read and sampled as {@code inner} does. */
+    protected ClipDataset(ClipDataset inner, int times) {
+        this.cfg = inner.cfg;
+        this.annFile = inner.annFile;
+        this.testMode = inner.testMode;
+        this.numClasses = inner.numClasses;
+        List<Entry> repeated = new ArrayList<>(inner.entries.size() * times);
+        for (int t = 0; t < times; t++) {
+            repeated.addAll(inner.entries);
+        }
+        this.entries = List.copyOf(repeated);
+    }
+
     /**
      * The dataset of a config's split ("train", "val" or "test" → data.train/val/test). Val and test run in test
      * mode, as tools/train.py and tools/test.py build them; labels are checked against the head's num_classes.
@@ -83,8 +96,9 @@ public abstract class ClipDataset {
         return switch (type) {
             case "RawframeDataset" -> new RawframeDataset(cfg, testMode, numClasses);
             case "VideoDataset" -> new VideoDataset(cfg, testMode, numClasses);
+            case DatasetConfig.REPEAT_DATASET -> RepeatDataset.wrap(cfg, testMode, numClasses);
             default -> throw new SlowfastException("dataset type '" + type
-                    + "' is not supported (RawframeDataset, VideoDataset)");
+                    + "' is not supported (RawframeDataset, VideoDataset, RepeatDataset)");
         };
     }
 
@@ -115,6 +129,16 @@ public abstract class ClipDataset {
     /** The first label of each entry, in annotation order. */
     public int[] labels() {
         return entries.stream().mapToInt(Entry::label).toArray();
+    }
+
+    /** Every label of each entry (several for multi_class), in annotation order. */
+    public int[][] labelSets() {
+        return entries.stream().map(Entry::labels).toArray(int[][]::new);
+    }
+
+    /** {@code num_classes} of a multi_class dataset, else the head's (null when neither is known). */
+    public Integer numClasses() {
+        return numClasses;
     }
 
     public boolean testMode() {

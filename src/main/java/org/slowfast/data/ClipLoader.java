@@ -56,9 +56,9 @@ public final class ClipLoader implements BatchSource {
     private EpochIterator current;
 
     public ClipLoader(ClipDataset dataset, Options options, Consumer<String> warnings) {
-        if (dataset.multiClass()) {
-            throw new SlowfastException(dataset.annFile() + ": multi_class datasets cannot be batched for training "
-                    + "or testing (one int label per clip)");
+        if (dataset.multiClass() && !dataset.testMode()) {
+            throw new SlowfastException(dataset.annFile() + ": multi_class datasets cannot be trained on (one int "
+                    + "label per clip; test and eval-metric take them)");
         }
         this.dataset = dataset;
         this.options = options;

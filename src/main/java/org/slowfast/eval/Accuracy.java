@@ -46,6 +46,102 @@ public final class Accuracy {
         return Arrays.stream(perClass).sum() / perClass.length;
     }
 
+    /**
+     * {@code mean_average_precision}: the mean over classes of each class's average precision across the videos
+     * ({@code labels[n]} are video n's classes); classes without a positive video give NaN and are left out, as
+     * MMAction2's {@code mean_average_precision}. NaN when no class has a positive.
+     */
+    public static double meanAveragePrecision(double[][] scores, int[][] labels, int numClasses) {
+        checkMultiLabel(scores, labels, numClasses);
+        double sum = 0;
+        int counted = 0;
+        for (int c = 0; c < numClasses; c++) {
+            double[] column = new double[scores.length];
+            boolean[] truth = new boolean[scores.length];
+            for (int n = 0; n < scores.length; n++) {
+                column[n] = scores[n][c];
+                truth[n] = contains(labels[n], c);
+            }
+            double ap = averagePrecision(column, truth);
+            if (!Double.isNaN(ap)) {
+                sum += ap;
+                counted++;
+            }
+        }
+        return counted == 0 ? Double.NaN : sum / counted;
+    }
+
+    /**
+     * {@code mmit_mean_average_precision} (Multi-Moments in Time): the average precision of each video's class
+     * ranking against its labels, averaged over videos (NaN if a video has no label).
+     */
+    public static double mmitMeanAveragePrecision(double[][] scores, int[][] labels, int numClasses) {
+        checkMultiLabel(scores, labels, numClasses);
+        double sum = 0;
+        for (int n = 0; n < scores.length; n++) {
+            boolean[] truth = new boolean[numClasses];
+            for (int c = 0; c < numClasses; c++) {
+                truth[c] = contains(labels[n], c);
+            }
+            sum += averagePrecision(scores[n], truth);
+        }
+        return sum / scores.length;
+    }
+
+    /**
+     * MMAction2's {@code binary_precision_recall_curve} summed to an average precision: at each distinct score
+     * (descending) precision = positives so far / items so far and recall = positives so far / all positives;
+     * AP = Σ (recall - previous recall) · precision up to full recall. NaN without positives.
+     */
+    static double averagePrecision(double[] score, boolean[] truth) {
+        Integer[] order = new Integer[score.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+        int positives = 0;
+        for (boolean t : truth) {
+            positives += t ? 1 : 0;
+        }
+        if (positives == 0) {
+            return Double.NaN;
+        }
+        double ap = 0;
+        double previousRecall = 0;
+        int tps = 0;
+        for (int i = 0; i < order.length && previousRecall < 1; i++) {
+            tps += truth[order[i]] ? 1 : 0;
+            boolean lastOfThreshold = i == order.length - 1 || score[order[i + 1]] != score[order[i]];
+            if (lastOfThreshold) {
+                double recall = (double) tps / positives;
+                ap += (recall - previousRecall) * ((double) tps / (i + 1));
+                previousRecall = recall;
+            }
+        }
+        return ap;
+    }
+
+    private static boolean contains(int[] labels, int c) {
+        for (int l : labels) {
+            if (l == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkMultiLabel(double[][] scores, int[][] labels, int numClasses) {
+        if (scores.length == 0) {
+            throw new SlowfastException("cannot evaluate an empty result set (no videos)");
+        }
+        if (scores.length != labels.length) {
+            throw new SlowfastException("cannot evaluate " + scores.length + " results against " + labels.length
+                    + " labels");
+        }
+        if (scores[0].length != numClasses) {
+            throw new SlowfastException("mean average precision: " + scores[0].length + " class scores per video but "
+                    + "num_classes is " + numClasses);
+        }
+    }
+
     /** The predicted class: the index of the first maximum, as numpy's {@code argmax}. */
     public static int argmax(double[] row) {
         int best = 0;

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.slowfast.SlowfastException;
 import org.slowfast.io.AtomicFiles;
 
 /**
@@ -37,8 +38,18 @@ public record EvalReport(List<String> metrics, int[] topk, Path metricsOut, Path
 
     /** Evaluates and writes every requested output; {@code log} gets the evaluation lines, {@code out} the rest. */
     public LinkedHashMap<String, Double> run(double[][] scores, int[] labels, PrintStream log, PrintStream out) {
+        int[][] sets = new int[labels.length][];
+        for (int n = 0; n < labels.length; n++) {
+            sets[n] = new int[] {labels[n]};
+        }
+        return run(scores, sets, scores.length == 0 ? 0 : scores[0].length, log, out);
+    }
+
+    /** {@link #run(double[][], int[], PrintStream, PrintStream)} for videos with one or more labels each. */
+    public LinkedHashMap<String, Double> run(double[][] scores, int[][] labels, int numClasses, PrintStream log,
+            PrintStream out) {
         LinkedHashMap<String, Double> results = metrics.isEmpty() ? new LinkedHashMap<>()
-                : new Evaluator(metrics, topk).evaluate(scores, labels, log);
+                : new Evaluator(metrics, topk).evaluate(scores, labels, numClasses, log);
         if (out != null) {
             Evaluator.printResults(results, out);
         }
@@ -46,7 +57,15 @@ public record EvalReport(List<String> metrics, int[] topk, Path metricsOut, Path
             ResultsFile.writeMetrics(metricsOut, results);
         }
         if (confusionMatrix != null || perClass) {
-            ConfusionMatrix cm = ConfusionMatrix.of(scores, labels);
+            int[] single = new int[labels.length];
+            for (int n = 0; n < labels.length; n++) {
+                if (labels[n].length != 1) {
+                    throw new SlowfastException("the confusion matrix and the per-class table need one label per "
+                            + "video, but video " + n + " has " + labels[n].length);
+                }
+                single[n] = labels[n][0];
+            }
+            ConfusionMatrix cm = ConfusionMatrix.of(scores, single);
             if (confusionMatrix != null) {
                 ConfusionMatrixPlot.write(confusionMatrix, cm, classNames);
             }

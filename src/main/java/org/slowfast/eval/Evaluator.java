@@ -11,14 +11,18 @@ import org.slowfast.config.Config;
 import org.slowfast.config.EvaluationConfig;
 
 /**
- * MMAction2 0.x's {@code BaseDataset.evaluate} for single-label datasets: runs the named metrics in the given order
- * and returns {@code top{k}_acc} and {@code mean_class_accuracy} entries in that order, printing the same
- * "Evaluating ..." log lines.
+ * MMAction2 0.x's {@code BaseDataset.evaluate}: runs the named metrics in the given order and returns
+ * {@code top{k}_acc}, {@code mean_class_accuracy}, {@code mean_average_precision} and
+ * {@code mmit_mean_average_precision} entries in that order, printing the same "Evaluating ..." log lines. The
+ * accuracies need one label per video; the average precisions also take several (multi_class datasets).
  */
 public final class Evaluator {
     public static final String TOP_K_ACCURACY = "top_k_accuracy";
     public static final String MEAN_CLASS_ACCURACY = "mean_class_accuracy";
-    public static final List<String> METRICS = List.of(TOP_K_ACCURACY, MEAN_CLASS_ACCURACY);
+    public static final String MEAN_AVERAGE_PRECISION = "mean_average_precision";
+    public static final String MMIT_MEAN_AVERAGE_PRECISION = "mmit_mean_average_precision";
+    public static final List<String> METRICS = List.of(TOP_K_ACCURACY, MEAN_CLASS_ACCURACY, MEAN_AVERAGE_PRECISION,
+            MMIT_MEAN_AVERAGE_PRECISION);
     public static final int[] DEFAULT_TOPK = {1, 5};
 
     private final List<String> metrics;
@@ -67,6 +71,19 @@ public final class Evaluator {
      * (null for none).
      */
     public LinkedHashMap<String, Double> evaluate(double[][] scores, int[] labels, PrintStream log) {
+        int[][] sets = new int[labels.length][];
+        for (int n = 0; n < labels.length; n++) {
+            sets[n] = new int[] {labels[n]};
+        }
+        return evaluate(scores, sets, scores.length == 0 ? 0 : scores[0].length, log);
+    }
+
+    /**
+     * Evaluates one score row per video against each video's labels ({@code numClasses} wide one-hot vectors for
+     * the average precisions, as MMAction2's {@code label2array}).
+     */
+    public LinkedHashMap<String, Double> evaluate(double[][] scores, int[][] labels, int numClasses,
+            PrintStream log) {
         if (scores.length != labels.length) {
             throw new SlowfastException("the length of results is not equal to the dataset length: "
                     + scores.length + " != " + labels.length);
@@ -74,22 +91,45 @@ public final class Evaluator {
         LinkedHashMap<String, Double> results = new LinkedHashMap<>();
         for (String metric : metrics) {
             print(log, System.lineSeparator() + "Evaluating " + metric + " ...");
-            if (metric.equals(TOP_K_ACCURACY)) {
-                double[] acc = Accuracy.topKAccuracy(scores, labels, topk);
-                StringBuilder msg = new StringBuilder();
-                for (int i = 0; i < topk.length; i++) {
-                    results.put("top" + topk[i] + "_acc", acc[i]);
-                    msg.append(System.lineSeparator()).append("top").append(topk[i]).append("_acc\t")
-                            .append(format4(acc[i]));
+            switch (metric) {
+                case TOP_K_ACCURACY -> {
+                    double[] acc = Accuracy.topKAccuracy(scores, single(labels, metric), topk);
+                    StringBuilder msg = new StringBuilder();
+                    for (int i = 0; i < topk.length; i++) {
+                        results.put("top" + topk[i] + "_acc", acc[i]);
+                        msg.append(System.lineSeparator()).append("top").append(topk[i]).append("_acc\t")
+                                .append(format4(acc[i]));
+                    }
+                    print(log, msg.toString());
                 }
-                print(log, msg.toString());
-            } else {
-                double mean = Accuracy.meanClassAccuracy(scores, labels);
-                results.put(MEAN_CLASS_ACCURACY, mean);
-                print(log, System.lineSeparator() + "mean_acc\t" + format4(mean));
+                case MEAN_CLASS_ACCURACY -> {
+                    double mean = Accuracy.meanClassAccuracy(scores, single(labels, metric));
+                    results.put(MEAN_CLASS_ACCURACY, mean);
+                    print(log, System.lineSeparator() + "mean_acc\t" + format4(mean));
+                }
+                default -> {
+                    double map = metric.equals(MEAN_AVERAGE_PRECISION)
+                            ? Accuracy.meanAveragePrecision(scores, labels, numClasses)
+                            : Accuracy.mmitMeanAveragePrecision(scores, labels, numClasses);
+                    results.put(metric, map);
+                    print(log, System.lineSeparator() + metric + "\t" + format4(map));
+                }
             }
         }
         return results;
+    }
+
+    /** The one label of each video; several labels (multi_class) fail for the accuracy metrics. */
+    private static int[] single(int[][] labels, String metric) {
+        int[] out = new int[labels.length];
+        for (int n = 0; n < labels.length; n++) {
+            if (labels[n].length != 1) {
+                throw new SlowfastException(metric + " needs one label per video, but video " + n + " has "
+                        + labels[n].length + " (multi_class datasets: use mean_average_precision)");
+            }
+            out[n] = labels[n][0];
+        }
+        return out;
     }
 
     /** The metric lines that {@code tools/test.py} prints: {@code name: value}, 4 decimals. */

@@ -39,7 +39,7 @@ public final class InferenceModel implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             // parameter shapes depend on channels only; any clip the model accepts will do
-            int clipLen = TestInputShape.clipLen(cfg.config().data().test().pipeline(), "data.test.pipeline");
+            int clipLen = TestInputShape.clipLen(cfg.config().data().test().base().pipeline(), "data.test.pipeline");
             model.initializeWeights(manager, DataType.FLOAT32, 0, new Shape(1, 3, clipLen, 64, 64));
             if (checkpoint != null) {
                 StateDicts.load(model, PthReader.read(checkpoint).stateDict(), true, checkpoint.toString());

@@ -15,19 +15,47 @@ import java.util.List;
 import java.util.Map;
 import org.slowfast.SlowfastException;
 import org.slowfast.io.AtomicFiles;
+import org.slowfast.io.NumpyPickle;
+import org.slowfast.io.NumpyYaml;
 
 /**
- * The results file of MMAction2's {@code tools/test.py --out result.json}: a JSON array holding one array of class
- * scores per video, in annotation order (what its {@code tools/analysis/eval_metric.py} reads back).
+ * The results file of MMAction2's {@code tools/test.py --out}: one array of class scores per video, in annotation
+ * order (what its {@code tools/analysis/eval_metric.py} reads back). As {@code mmcv.dump}, the extension picks the
+ * format: {@code .pkl}/{@code .pickle} (a pickled list of float32 numpy arrays, {@link NumpyPickle}), {@code .json}
+ * (an array of arrays) or {@code .yaml}/{@code .yml} ({@link NumpyYaml}).
  */
 public final class ResultsFile {
     private static final JsonFactory JSON = new JsonFactory();
 
     private ResultsFile() {}
 
-    /** Writes the rows atomically. Values are float32, as MMAction2's numpy results, written as JSON numbers. */
+    /** The formats of mmcv's file handlers. */
+    private enum Format { JSON, PICKLE, YAML }
+
+    /** Fails with one line unless the file's extension names one of mmcv's formats. */
+    public static void checkFormat(Path file) {
+        format(file);
+    }
+
+    /** Writes the rows atomically in the format the extension names. Values are float32, as MMAction2's. */
     public static void write(Path file, List<float[]> rows) {
-        requireJson(file);
+        switch (format(file)) {
+            case PICKLE -> NumpyPickle.writeFloat32Rows(file, rows);
+            case YAML -> NumpyYaml.writeRows(file, rows);
+            case JSON -> writeJson(file, rows);
+        }
+    }
+
+    /** Reads a results file of any format; every problem is one line naming the file. */
+    public static double[][] read(Path file) {
+        return switch (format(file)) {
+            case PICKLE -> rows(file, NumpyPickle.read(file));
+            case YAML -> rows(file, NumpyYaml.read(file));
+            case JSON -> readJson(file);
+        };
+    }
+
+    private static void writeJson(Path file, List<float[]> rows) {
         AtomicFiles.write(file, out -> {
             try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
                 g.writeStartArray();
@@ -43,9 +71,7 @@ public final class ResultsFile {
         });
     }
 
-    /** Reads a results file; every problem is one line naming the file. */
-    public static double[][] read(Path file) {
-        requireJson(file);
+    private static double[][] readJson(Path file) {
         List<double[]> rows = new ArrayList<>();
         try (JsonParser p = JSON.createParser(Files.newInputStream(file))) {
             expect(p.nextToken() == JsonToken.START_ARRAY, file, "expected a JSON array of per-video score arrays");
@@ -111,10 +137,36 @@ public final class ResultsFile {
         return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".metrics.json");
     }
 
-    private static void requireJson(Path file) {
-        if (!file.getFileName().toString().toLowerCase().endsWith(".json")) {
-            throw new SlowfastException(file + ": results files must be .json (pkl and yaml are not supported)");
+    private static Format format(Path file) {
+        String name = file.getFileName().toString().toLowerCase();
+        String ext = name.substring(name.lastIndexOf('.') + 1);
+        return switch (ext) {
+            case "pkl", "pickle" -> Format.PICKLE;
+            case "json" -> Format.JSON;
+            case "yaml", "yml" -> Format.YAML;
+            default -> throw new SlowfastException(file + ": results files must be .pkl, .pickle, .json, .yaml or "
+                    + ".yml (the extension picks the format, as mmcv.dump)");
+        };
+    }
+
+    /** The score rows of a loaded pickle or YAML value: a list of equally long, non-empty lists of numbers. */
+    private static double[][] rows(Path file, Object tree) {
+        expect(tree instanceof List<?>, file, "expected a list of per-video score arrays");
+        List<?> entries = (List<?>) tree;
+        double[][] rows = new double[entries.size()][];
+        for (int n = 0; n < rows.length; n++) {
+            expect(entries.get(n) instanceof List<?>, file, "entry " + n + " is not an array of class scores");
+            List<?> row = (List<?>) entries.get(n);
+            expect(!row.isEmpty(), file, "entry " + n + " has no class scores");
+            expect(n == 0 || rows[0].length == row.size(), file, "entry " + n + " has " + row.size()
+                    + " class scores but entry 0 has " + (n == 0 ? 0 : rows[0].length));
+            rows[n] = new double[row.size()];
+            for (int c = 0; c < row.size(); c++) {
+                expect(row.get(c) instanceof Number, file, "entry " + n + " holds a non-number: " + row.get(c));
+                rows[n][c] = ((Number) row.get(c)).doubleValue();
+            }
         }
+        return rows;
     }
 
     private static void expect(boolean ok, Path file, String message) {

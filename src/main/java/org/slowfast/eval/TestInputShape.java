@@ -6,7 +6,7 @@ import org.slowfast.data.pipeline.CenterCrop;
 import org.slowfast.data.pipeline.PipelineStep;
 import org.slowfast.data.pipeline.RandomCrop;
 import org.slowfast.data.pipeline.Resize;
-import org.slowfast.data.pipeline.SampleFrames;
+import org.slowfast.data.pipeline.FrameSampler;
 import org.slowfast.data.pipeline.TenCrop;
 import org.slowfast.data.pipeline.ThreeCrop;
 
@@ -18,13 +18,13 @@ import org.slowfast.data.pipeline.ThreeCrop;
 public record TestInputShape(int views, int clipLen, int height, int width) {
 
     public static TestInputShape of(List<PipelineStep> pipeline, String where) {
-        SampleFrames sample = null;
+        FrameSampler sample = null;
         int crops = 1;
         int height = -1;
         int width = -1;
         for (PipelineStep step : pipeline == null ? List.<PipelineStep>of() : pipeline) {
             List<Integer> size = null;
-            if (step instanceof SampleFrames s) {
+            if (step instanceof FrameSampler s) {
                 sample = s;
             } else if (step instanceof ThreeCrop c) {
                 crops = 3;
@@ -52,14 +52,13 @@ public record TestInputShape(int views, int clipLen, int height, int width) {
             throw new SlowfastException(where + ": cannot infer the input size; the pipeline ends without a "
                     + "fixed-size crop or Resize");
         }
-        int clips = sample.numClips() * (sample.twiceSample() ? 2 : 1);
-        return new TestInputShape(clips * crops, sample.clipLen(), height, width);
+        return new TestInputShape(sample.clipsPerSample() * crops, sample.clipLen(), height, width);
     }
 
     /** The {@code clip_len} of the pipeline's SampleFrames. */
     public static int clipLen(List<PipelineStep> pipeline, String where) {
         for (PipelineStep step : pipeline == null ? List.<PipelineStep>of() : pipeline) {
-            if (step instanceof SampleFrames s && s.clipLen() != null) {
+            if (step instanceof FrameSampler s && s.clipLen() != null) {
                 return s.clipLen();
             }
         }

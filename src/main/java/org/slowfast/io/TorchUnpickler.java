@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,6 +71,8 @@ final class TorchUnpickler extends Unpickler {
     private static final class NumpyArray {
         NumpyDType dtype;
         Object raw;
+        long[] shape;
+        boolean fortran;
     }
 
     private static final Map<String, Tensor.DType> STORAGE_TYPES = new HashMap<>();
@@ -149,6 +152,14 @@ final class TorchUnpickler extends Unpickler {
             case "dtype" -> new PyCallable(full, a -> new NumpyDType((String) a[0]));
             case "scalar" -> new PyCallable(full, a -> decodeNumpy((NumpyDType) a[0], (byte[]) a[1], 0));
             case "_reconstruct" -> new PyCallable(full, a -> new NumpyArray());
+            case "_frombuffer" -> new PyCallable(full, a -> { // protocol 5: (buffer, dtype, shape, order)
+                NumpyArray array = new NumpyArray();
+                array.raw = a[0];
+                array.dtype = (NumpyDType) a[1];
+                array.shape = longs(a[2]);
+                array.fortran = "F".equals(a[3]);
+                return array;
+            });
             default -> fallback(full);
         };
     }
@@ -174,7 +185,9 @@ final class TorchUnpickler extends Unpickler {
         } else if (target instanceof NumpyDType dtype && state instanceof Object[] s && s.length > 1) {
             dtype.byteOrder = String.valueOf(s[1]);
         } else if (target instanceof NumpyArray array && state instanceof Object[] s && s.length == 5) {
+            array.shape = longs(s[1]);
             array.dtype = s[2] instanceof NumpyDType d ? d : null;
+            array.fortran = Boolean.TRUE.equals(s[3]);
             array.raw = s[4];
         }
         // anything else (an OrderedDict's _metadata, ...) carries nothing this toolkit needs
@@ -247,18 +260,46 @@ final class TorchUnpickler extends Unpickler {
             return out;
         }
         if (o instanceof NumpyArray array && array.dtype != null && array.raw instanceof byte[] raw) {
-            try {
-                int size = Integer.parseInt(array.dtype.code.replaceFirst("^[<>|=]", "").substring(1));
-                List<Object> out = new ArrayList<>();
-                for (int i = 0; i < raw.length / size; i++) {
-                    out.add(decodeNumpy(array.dtype, raw, i));
-                }
-                return out;
-            } catch (RuntimeException e) {
-                return "numpy.ndarray";
-            }
+            Object values = numpyArray(array.dtype.code, array.dtype.byteOrder, raw, array.shape, array.fortran);
+            return values != null ? values : "numpy.ndarray";
         }
         return describe(o);
+    }
+
+    /**
+     * A numpy array's values from its pickled state (dtype code such as {@code f4}, byte order, raw bytes, shape):
+     * nested lists by shape (a number for a 0-d array), or null for an unsupported dtype or a Fortran-order
+     * multi-dimensional array.
+     */
+    static Object numpyArray(String code, String byteOrder, byte[] raw, long[] shape, boolean fortran) {
+        NumpyDType dtype = new NumpyDType(code);
+        dtype.byteOrder = byteOrder;
+        List<Object> flat = new ArrayList<>();
+        try {
+            int size = Integer.parseInt(code.replaceFirst("^[<>|=]", "").substring(1));
+            for (int i = 0; i < raw.length / size; i++) {
+                flat.add(decodeNumpy(dtype, raw, i));
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (shape == null || shape.length < 2) {
+            return shape != null && shape.length == 0 && flat.size() == 1 ? flat.get(0) : flat;
+        }
+        if (fortran || Tensor.numel(shape) != flat.size()) {
+            return null;
+        }
+        return nest(flat, shape, 0, 0);
+    }
+
+    private static List<Object> nest(List<Object> flat, long[] shape, int dim, int from) {
+        int stride = (int) (Tensor.numel(shape) / Tensor.numel(Arrays.copyOf(shape, dim + 1)));
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < shape[dim]; i++) {
+            int at = from + i * stride;
+            out.add(dim == shape.length - 1 ? flat.get(at) : nest(flat, shape, dim + 1, at));
+        }
+        return out;
     }
 
     private static String describe(Object o) {

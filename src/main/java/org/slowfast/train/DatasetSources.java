@@ -29,8 +29,12 @@ public final class DatasetSources implements Trainer.Sources {
 
     /** Checks the data keys and generates missing synthetic data; warnings (replaced samples) are logged. */
     public static DatasetSources prepare(LoadedConfig loaded, int devices) {
-        loaded.require("data.train.ann_file");
-        Path trainList = Path.of(loaded.config().data().train().annFile());
+        loaded.require("data.train");
+        String annFile = loaded.config().data().train().base().annFile();
+        if (annFile == null) {
+            throw new SlowfastException(loaded.file() + ": data.train: ann_file is not set");
+        }
+        Path trainList = Path.of(annFile);
         Map<String, Object> synthetic = loaded.config().syntheticData();
         Path out = synthetic == null ? null
                 : Path.of(String.valueOf(synthetic.getOrDefault("out_dir", "data/synthetic")));

@@ -3,6 +3,7 @@ package org.slowfast.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,41 @@ class ClipDatasetTest {
         assertArrayEquals(new long[] {6, 3, 4, 8, 8}, s.inputShape);
         // short video: N = 9 > L − 1 = 7: avg = 1, offsets int(0.5) = 0, int(1.5) = 1
         assertArrayEquals(new int[] {1, 3, 5, 7, 2, 4, 6, 8}, ds.sample(1, 0, 0).frameInds);
+    }
+
+    @Test
+    void repeatDatasetVisitsEveryVideoTimesOverWithDenseSampling() throws Exception {
+        TinyData.rawframes(root, new int[] {20, 9}, 4, 12, 8);
+        String pipeline = TinyData.TRAIN_PIPELINE.replace("{type: SampleFrames, clip_len: 4, frame_interval: 2, "
+                + "num_clips: 1}", "{type: DenseSampleFrames, clip_len: 2, frame_interval: 1, num_clips: 2, "
+                + "sample_range: 8}");
+        Path cfg = Files.writeString(root.resolve("repeat.yaml"), String.join("\n",
+                "_base_: cfg.yaml",
+                "data:",
+                "  train:",
+                "    _delete_: true",
+                "    type: RepeatDataset",
+                "    times: 3",
+                "    dataset:",
+                "      type: RawframeDataset",
+                "      ann_file: " + root.resolve("list.txt"),
+                "      data_prefix: " + root.resolve("rawframes"),
+                "      filename_tmpl: 'img_{:05}.png'",
+                "      pipeline:",
+                pipeline.indent(8)));
+        TinyData.config(root, TinyData.TRAIN_PIPELINE, ""); // writes cfg.yaml, the base
+        ClipDataset ds = ClipDataset.build(LoadedConfig.load(cfg, java.util.List.of()), "train");
+        assertEquals(6, ds.size());
+        assertArrayEquals(new int[] {0, 1, 0, 1, 0, 1}, ds.labels());
+        for (int i = 0; i < 6; i++) {
+            Sample s = ds.sample(i, 7, 0);
+            assertEquals(root.resolve("rawframes/vid" + (i % 2)), s.file);
+            // dense: sample_position = max(1, 1 + n - 8), clips start 4 apart (8 / 2), modulo n, start_index 1
+            int n = i % 2 == 0 ? 20 : 9;
+            assertEquals(4, s.frameInds.length);
+            assertEquals((s.frameInds[0] - 1 + 4) % n + 1, s.frameInds[2]);
+            assertTrue(s.frameInds[0] - 1 < Math.max(1, n - 8), "start " + s.frameInds[0]);
+        }
     }
 
     @Test

@@ -4,16 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slowfast.SlowfastException;
 
-/** Hand-computed cases for MMAction2's top_k_accuracy and mean_class_accuracy. */
+/** Hand-computed cases for MMAction2's accuracy metrics and average precisions, plus a numpy fixture. */
 class AccuracyTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     // preds (first argmax): 1, 0, 2, 0; labels 1, 2, 1, 0.
     // Ranks of the labels: 0; 2 (0.5 and 0.3 above 0.2); 2 (0.4 above, and the 0.3 tie at class 0); 0.
     private static final double[][] SCORES = {
@@ -97,13 +101,64 @@ class AccuracyTest {
     @Test
     void evaluatorRejectsUnknownMetricsAndLengthMismatch() {
         SlowfastException unknown = assertThrows(SlowfastException.class,
-                () -> new Evaluator(List.of("mean_average_precision"), Evaluator.DEFAULT_TOPK));
-        assertEquals("metric 'mean_average_precision' is not supported; choose from top_k_accuracy, "
-                + "mean_class_accuracy", unknown.getMessage());
+                () -> new Evaluator(List.of("map"), Evaluator.DEFAULT_TOPK));
+        assertEquals("metric 'map' is not supported; choose from top_k_accuracy, mean_class_accuracy, "
+                + "mean_average_precision, mmit_mean_average_precision", unknown.getMessage());
         Evaluator evaluator = new Evaluator(List.of("top_k_accuracy"), Evaluator.DEFAULT_TOPK);
         SlowfastException length = assertThrows(SlowfastException.class,
                 () -> evaluator.evaluate(SCORES, new int[] {0, 1}, null));
         assertEquals("the length of results is not equal to the dataset length: 4 != 2", length.getMessage());
+    }
+
+    @Test
+    void meanAveragePrecisionByHand() {
+        // class 0: scores .9 .3 .6 .1, positives videos 0 and 2 -> both ranked first: AP 1
+        // class 1: .2 .8 .4 .5, positives 1 and 2 -> ranks 1 and 3: .5 * 1 + .5 * 2/3 = 5/6
+        // class 2: .4 .4 .1 .9, positives 0 and 3 -> 0.9 hit (P 1, R .5), the 0.4 tie holds one hit and one miss
+        //          (P 2/3, R 1): 5/6;  class 3 has no positive and is left out -> mAP = (1 + 5/6 + 5/6) / 3 = 8/9
+        double[][] scores = {{0.9, 0.2, 0.4, 0.1}, {0.3, 0.8, 0.4, 0.2}, {0.6, 0.4, 0.1, 0.3}, {0.1, 0.5, 0.9, 0.4}};
+        int[][] labels = {{0, 2}, {1}, {0, 1}, {2}};
+        assertEquals(8.0 / 9, Accuracy.meanAveragePrecision(scores, labels, 4), 1e-15);
+        // per video: v0 {0, 2} ranked 1st and 2nd: 1; v1 {1} first: 1; v2 {0, 1} first and second: 1;
+        // v3 {2} first: 1
+        assertEquals(1.0, Accuracy.mmitMeanAveragePrecision(scores, labels, 4), 1e-15);
+        assertEquals(Double.NaN, Accuracy.meanAveragePrecision(new double[][] {{0.5, 0.5}}, new int[][] {{}}, 2));
+        assertEquals("mean average precision: 4 class scores per video but num_classes is 5", assertThrows(
+                SlowfastException.class, () -> Accuracy.meanAveragePrecision(scores, labels, 5)).getMessage());
+    }
+
+    @Test
+    void averagePrecisionsMatchTheNumpyFixture() throws Exception {
+        // tools/fixtures/make_results_fixtures.py: ties, a class without positives, 1-3 labels per video
+        JsonNode map = JSON.readTree(
+                Path.of("src/test/resources/results/map.json").toFile());
+        for (String name : List.of("random", "e2e")) {
+            JsonNode m = map.get(name);
+            double[][] scores = JSON.convertValue(m.get("scores"),
+                    double[][].class);
+            int[][] labels = JSON.convertValue(m.get("labels"),
+                    int[][].class);
+            int k = m.get("num_classes").asInt();
+            Evaluator evaluator = new Evaluator(List.of("mean_average_precision", "mmit_mean_average_precision"),
+                    Evaluator.DEFAULT_TOPK);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Map<String, Double> r = evaluator.evaluate(scores, labels, k,
+                    new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            assertEquals(m.get("mean_average_precision").asDouble(), r.get("mean_average_precision"), 1e-12, name);
+            assertEquals(m.get("mmit_mean_average_precision").asDouble(), r.get("mmit_mean_average_precision"),
+                    1e-12, name);
+            String nl = System.lineSeparator();
+            assertEquals(nl + "Evaluating mean_average_precision ..." + nl + nl + "mean_average_precision\t"
+                    + Evaluator.format4(m.get("mean_average_precision").asDouble()) + nl + nl
+                    + "Evaluating mmit_mean_average_precision ..." + nl + nl + "mmit_mean_average_precision\t"
+                    + Evaluator.format4(m.get("mmit_mean_average_precision").asDouble()) + nl,
+                    bytes.toString(StandardCharsets.UTF_8));
+        }
+        SlowfastException multi = assertThrows(SlowfastException.class, () -> new Evaluator(
+                List.of("top_k_accuracy"), Evaluator.DEFAULT_TOPK).evaluate(SCORES, new int[][] {{1}, {0, 2}, {1},
+                    {0}}, 3, null));
+        assertEquals("top_k_accuracy needs one label per video, but video 1 has 2 (multi_class datasets: use "
+                + "mean_average_precision)", multi.getMessage());
     }
 
     @Test

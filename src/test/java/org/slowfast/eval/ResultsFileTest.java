@@ -58,8 +58,11 @@ class ResultsFileTest {
                 message(dir.resolve("ragged.json")));
         assertEquals(write("str.json", "[[0.1, \"x\"]]") + ": entry 0 holds a non-number at line 1",
                 message(dir.resolve("str.json")));
-        assertEquals(write("r.pkl", "x") + ": results files must be .json (pkl and yaml are not supported)",
-                message(dir.resolve("r.pkl")));
+        assertEquals(write("r.csv", "x") + ": results files must be .pkl, .pickle, .json, .yaml or .yml (the "
+                + "extension picks the format, as mmcv.dump)", message(dir.resolve("r.csv")));
+        assertTrue(message(write("r.pkl", "x")).startsWith(dir.resolve("r.pkl") + ": not a readable Python pickle"));
+        assertEquals(dir.resolve("flat.yaml") + ": entry 0 is not an array of class scores",
+                message(write("flat.yaml", "[0.5, 0.25]")));
         for (String m : List.of(message(dir.resolve("bad.json")), message(missing))) {
             assertTrue(m.lines().count() == 1, m);
         }

@@ -1,6 +1,7 @@
 package org.slowfast.eval;
 
 import org.slowfast.cli.CliRun;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,52 @@ class TestCommandTest {
     }
 
     @Test
+    void pickleAndYamlResultsHoldTheSameScores() throws Exception {
+        Path pkl = dir.resolve("out/result.pkl");
+        CliRun r = CliRun.of("test", CONFIG, CHECKPOINT, "--out", pkl.toString());
+        assertEquals(0, r.code(), r.err());
+        assertScores(expected.get("prob"), ResultsFile.read(pkl), 1e-5);
+        Path yaml = dir.resolve("out/result.yaml");
+        assertEquals(0, CliRun.of("test", CONFIG, CHECKPOINT, "--out", yaml.toString()).code());
+        assertArrayEquals(ResultsFile.read(pkl), ResultsFile.read(yaml));
+        CliRun metrics = CliRun.of("eval-metric", CONFIG, pkl.toString(), "--eval", "top_k_accuracy", "--json");
+        assertEquals(0, metrics.code(), metrics.err());
+        assertEquals(expected.get("metrics").get("top1_acc").asDouble(),
+                new ObjectMapper().readTree(metrics.out()).get("top1_acc").asDouble(), 1e-12);
+    }
+
+    @Test
+    void multiLabelDatasetsEvaluateMeanAveragePrecision() throws Exception {
+        // the e2e videos with several labels each; the expected value is the numpy fixture's AP of these prob scores
+        JsonNode map = new ObjectMapper().readTree(Path.of("src/test/resources/results/map.json").toFile()).get("e2e");
+        String[] multi = {"--cfg-options", "data.test.ann_file=src/test/resources/results/e2e_multilabel.txt",
+            "data.test.multi_class=true", "data.test.num_classes=5"};
+        Path pkl = dir.resolve("multi.pkl");
+        CliRun r = CliRun.of(concat(new String[] {"test", CONFIG, CHECKPOINT, "--out", pkl.toString(), "--eval",
+            "mean_average_precision", "mmit_mean_average_precision"}, multi));
+        assertEquals(0, r.code(), r.err());
+        String nl = System.lineSeparator();
+        assertTrue(r.out().endsWith(nl + "mean_average_precision: "
+                + Evaluator.format4(map.get("mean_average_precision").asDouble()) + nl + "mmit_mean_average_precision: "
+                + Evaluator.format4(map.get("mmit_mean_average_precision").asDouble()) + nl), r.out());
+        CliRun json = CliRun.of(concat(new String[] {"eval-metric", CONFIG, pkl.toString(), "--eval",
+            "mean_average_precision", "--json"}, multi));
+        assertEquals(0, json.code(), json.err());
+        assertEquals(map.get("mean_average_precision").asDouble(),
+                new ObjectMapper().readTree(json.out()).get("mean_average_precision").asDouble(), 1e-6);
+        CliRun topk = CliRun.of(concat(new String[] {"eval-metric", CONFIG, pkl.toString(), "--eval",
+            "top_k_accuracy"}, multi));
+        assertEquals("error: top_k_accuracy needs one label per video, but video 0 has 2 (multi_class datasets: use "
+                + "mean_average_precision)", topk.err().strip());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void userErrorsAreOneLineWithExitCode2() throws Exception {
         Path result = dir.resolve("r.json");
         assertEquals(0, CliRun.of("test", CONFIG, CHECKPOINT, "--out", result.toString()).code());
@@ -86,12 +133,12 @@ class TestCommandTest {
                 new String[] {"eval-metric", CONFIG, narrow.toString(), "--eval", "top_k_accuracy"},
                 new String[] {"eval-metric", CONFIG, bad.toString(), "--eval", "top_k_accuracy"},
                 new String[] {"eval-metric", CONFIG, dir.resolve("missing.json").toString(), "--eval", "top_k_accuracy"},
-                new String[] {"eval-metric", CONFIG, result.toString(), "--eval", "mean_average_precision"},
+                new String[] {"eval-metric", CONFIG, result.toString(), "--eval", "top_k_acc"},
                 new String[] {"test", CONFIG, CHECKPOINT},
                 new String[] {"test", CONFIG, CHECKPOINT, "--eval", "top_k_accuracy", "--confusion-matrix", "cm.jpg"},
                 new String[] {"test", CONFIG, CHECKPOINT, "--eval", "top_k_accuracy", "--cfg-options",
                     "evaluation.metric_options.top_k_accuracy.topk=[1,0]"},
-                new String[] {"test", CONFIG, CHECKPOINT, "--out", dir.resolve("r.pkl").toString()},
+                new String[] {"test", CONFIG, CHECKPOINT, "--out", dir.resolve("r.csv").toString()},
                 new String[] {"demo", CONFIG, CHECKPOINT, dir.resolve("missing.mp4").toString()},
                 new String[] {"eval-metric", CONFIG, result.toString(), "--eval", "top_k_accuracy", "--label-map",
                     dir.resolve("missing.txt").toString(), "--per-class"},

@@ -11,6 +11,7 @@ import org.slowfast.data.Sample;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = SampleFrames.class, name = "SampleFrames"),
+    @JsonSubTypes.Type(value = DenseSampleFrames.class, name = "DenseSampleFrames"),
     @JsonSubTypes.Type(value = RawFrameDecode.class, name = "RawFrameDecode"),
     @JsonSubTypes.Type(value = VideoInit.class, names = {"DecordInit", "PyAVInit", "OpenCVInit"}),
     @JsonSubTypes.Type(value = VideoDecode.class, names = {"DecordDecode", "PyAVDecode", "OpenCVDecode"}),

@@ -15,7 +15,7 @@ public record SampleFrames(
         String outOfBoundOpt,
         Boolean testMode,
         Integer startIndex,
-        Boolean keepTailFrames) implements PipelineStep {
+        Boolean keepTailFrames) implements FrameSampler {
     public SampleFrames {
         if (frameInterval == null) {
             frameInterval = 1;
@@ -45,6 +45,11 @@ public record SampleFrames(
             throw new IllegalArgumentException("out_of_bound_opt must be 'loop' or 'repeat_last', got '"
                     + outOfBoundOpt + "'");
         }
+    }
+
+    @Override
+    public int clipsPerSample() {
+        return numClips * (testMode && twiceSample ? 2 : 1);
     }
 
     /** The clips' start offsets for a video of {@code n} frames (twice_sample offsets may be fractional). */
@@ -100,7 +105,11 @@ public record SampleFrames(
         if (n <= 0) {
             throw new IllegalArgumentException("total_frames must be positive, got " + n);
         }
-        double[] offsets = clipOffsets(n, rng);
+        return frameIndices(clipOffsets(n, rng), n, startIndex, rng);
+    }
+
+    /** The clips starting at {@code offsets}: frame_interval steps, temporal jitter, out-of-bound rule, start_index. */
+    int[] frameIndices(double[] offsets, int n, int startIndex, Random rng) {
         int[] inds = new int[offsets.length * clipLen];
         for (int k = 0; k < offsets.length; k++) {
             double[] clip = new double[clipLen];
@@ -133,10 +142,19 @@ public record SampleFrames(
 
     @Override
     public void apply(Sample sample) {
+        apply(sample, frameIndices(checkedTotal(sample), sample.startIndex, sample.rng));
+    }
+
+    static int checkedTotal(Sample sample) {
         if (sample.totalFrames <= 0) {
             throw new SlowfastException(sample.file + ": total_frames is " + sample.totalFrames + ", nothing to sample");
         }
-        sample.frameInds = frameIndices(sample.totalFrames, sample.startIndex, sample.rng);
+        return sample.totalFrames;
+    }
+
+    /** Sets the sampled indices and the clip fields that FormatShape reads. */
+    void apply(Sample sample, int[] frameInds) {
+        sample.frameInds = frameInds;
         sample.clipLen = clipLen;
         sample.frameInterval = frameInterval;
         sample.numClips = numClips;
