@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             BuildRawframesCommand.class,
             BuildFileListCommand.class,
             BrowseDatasetCommand.class,
+            PublishModelCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */
