@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             BuildFileListCommand.class,
             BrowseDatasetCommand.class,
             PublishModelCommand.class,
+            CheckVideosCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */
