@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
             BrowseDatasetCommand.class,
             PublishModelCommand.class,
             CheckVideosCommand.class,
+            ResizeVideosCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */
