@@ -36,9 +36,10 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file (.yaml, .yml or .json).")
     Path config;
 
-    @Option(names = "--shape", arity = "5", paramLabel = "DIM",
-            description = "Input shape of one view, N C T H W (default: from the test pipeline, else the val"
-                    + " pipeline).")
+    @Option(names = "--shape", arity = "1..5", paramLabel = "DIM",
+            description = "Input shape of one view as get_flops.py takes it: S (1×3×S×S), H W (1×3×H×W),"
+                    + " N C H W, or N C T H W; T comes from the config's clip_len unless given (default: all from"
+                    + " the test pipeline, else the val pipeline).")
     List<Long> shape;
 
     @Option(names = "--json", description = "Print one JSON object: params, flops, input_shape, stages, state_dict.")
@@ -52,7 +53,7 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         Recognizer3D model = Recognizer3D.build(cfg);
-        Shape input = shape != null ? inputShape(shape) : inputShape(cfg);
+        Shape input = shape != null ? inputShape(shape, cfg) : inputShape(cfg);
         List<StageProfile> rows = model.profile(input);
         long params = model.trainableParameterCount();
         long flops = rows.stream().mapToLong(StageProfile::macs).sum();
@@ -64,11 +65,36 @@ public final class InfoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Shape inputShape(List<Long> dims) {
-        if (dims.stream().anyMatch(d -> d < 1) || dims.get(1) != 3) {
-            throw new SlowfastException("--shape: expected positive N 3 T H W, got " + dims);
+    /** get_flops.py's --shape: S, H W or N C H W give the image size (T from the config's clip_len); or N C T H W. */
+    private static Shape inputShape(List<Long> dims, LoadedConfig cfg) {
+        if (dims.size() == 3 || dims.stream().anyMatch(d -> d < 1)) {
+            throw new SlowfastException("--shape: expected positive S, H W, N C H W or N C T H W, got " + dims);
         }
-        return new Shape(dims.stream().mapToLong(Long::longValue).toArray());
+        long[] d = switch (dims.size()) {
+            case 1 -> new long[] {1, 3, clipLen(cfg), dims.get(0), dims.get(0)};
+            case 2 -> new long[] {1, 3, clipLen(cfg), dims.get(0), dims.get(1)};
+            case 4 -> new long[] {dims.get(0), dims.get(1), clipLen(cfg), dims.get(2), dims.get(3)};
+            default -> dims.stream().mapToLong(Long::longValue).toArray();
+        };
+        if (d[1] != 3) {
+            throw new SlowfastException("--shape: C must be 3, got " + dims);
+        }
+        return new Shape(d);
+    }
+
+    /** T of the input: clip_len of the test (else val) pipeline's frame sampler. */
+    private static long clipLen(LoadedConfig cfg) {
+        var data = cfg.config().data();
+        for (String split : List.of("test", "val")) {
+            DatasetConfig ds = data == null ? null : split.equals("test") ? data.test() : data.val();
+            for (PipelineStep step : ds == null || ds.pipeline() == null ? List.<PipelineStep>of() : ds.pipeline()) {
+                if (step instanceof FrameSampler s && s.clipLen() != null) {
+                    return s.clipLen();
+                }
+            }
+        }
+        throw new SlowfastException(cfg.file() + ": no SampleFrames or DenseSampleFrames in data.test or data.val to take T from;"
+                + " pass --shape N C T H W");
     }
 
     /** 1×3×clip_len×H×W from the test (else val) pipeline: SampleFrames and the crop, or a fixed-size Resize. */

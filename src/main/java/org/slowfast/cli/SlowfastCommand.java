@@ -33,6 +33,9 @@ import picocli.CommandLine.Option;
             BuildRawframesCommand.class,
             BuildFileListCommand.class,
             BrowseDatasetCommand.class,
+            PublishModelCommand.class,
+            CheckVideosCommand.class,
+            ResizeVideosCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */

@@ -173,6 +173,14 @@ public abstract class ClipDataset {
         return z ^ (z >>> 31);
     }
 
+    /** A sample of entry {@code index} with the dataset's fields set, before any pipeline step. */
+    public Sample newSample(int index, Random rng) {
+        Entry entry = entries.get(index);
+        Sample sample = new Sample(index, entry.file(), rng);
+        prepare(sample, entry);
+        return sample;
+    }
+
     /** Runs the pipeline on entry {@code index}; the clip's floats land in a new array. */
     public Sample sample(int index, long seed, int epoch) {
         return sample(index, random(seed, epoch, index, 0), null, 0);
@@ -186,8 +194,7 @@ public abstract class ClipDataset {
      */
     public Sample sample(int index, Random rng, float[] out, int outOffset) {
         Entry entry = entries.get(index);
-        Sample sample = new Sample(index, entry.file(), rng);
-        prepare(sample, entry);
+        Sample sample = newSample(index, rng);
         sample.out = out;
         sample.outOffset = outOffset;
         try {

@@ -1,11 +1,7 @@
 package org.slowfast.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
@@ -22,12 +18,13 @@ import org.slowfast.io.AtomicFiles;
  * key that only validation lines carry (e.g. {@code mean_class_accuracy}) is drawn at the end of each evaluated epoch.
  */
 public final class CurvePlot {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private CurvePlot() {}
 
-    /** Draws the curves into a PNG; {@code legends} (one per log × key, in that order) may be null. */
-    public static void plot(List<Path> logs, List<String> keys, List<String> legends, Path out) {
+    /**
+     * Draws the curves into a PNG; {@code legends} (one per log × key, in that order) may be null, and so may
+     * {@code title} (then the keys are the title).
+     */
+    public static void plot(List<Path> logs, List<String> keys, List<String> legends, String title, Path out) {
         if (legends != null && !legends.isEmpty() && legends.size() != logs.size() * keys.size()) {
             throw new SlowfastException("--legend: expected " + logs.size() * keys.size() + " legends (one per log"
                     + " and key), got " + legends.size());
@@ -36,7 +33,7 @@ public final class CurvePlot {
         XYSeriesCollection data = new XYSeriesCollection();
         int n = 0;
         for (Path log : logs) {
-            List<JsonNode> lines = read(log);
+            List<JsonNode> lines = JsonLogs.read(log);
             long itersPerEpoch = lines.stream().filter(l -> "train".equals(l.path("mode").asText()))
                     .filter(l -> l.path("epoch").asInt() == lines.stream()
                             .filter(x -> x.has("epoch")).findFirst().map(x -> x.path("epoch").asInt()).orElse(1))
@@ -61,33 +58,13 @@ public final class CurvePlot {
                 data.addSeries(series);
             }
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(String.join(", ", keys), "iter", String.join(", ", keys),
-                data, PlotOrientation.VERTICAL, true, false, false);
+        String keyNames = String.join(", ", keys);
+        JFreeChart chart = ChartFactory.createXYLineChart(title != null ? title : keyNames, "iter", keyNames, data,
+                PlotOrientation.VERTICAL, true, false, false);
         AtomicFiles.write(out, s -> ChartUtils.writeChartAsPNG(s, chart, 960, 540));
     }
 
     private static String stripJson(String name) {
         return name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
-    }
-
-    private static List<JsonNode> read(Path log) {
-        List<JsonNode> lines = new ArrayList<>();
-        try {
-            int no = 0;
-            for (String line : Files.readAllLines(log)) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    lines.add(JSON.readTree(line));
-                } catch (IOException e) {
-                    throw new SlowfastException(log + ":" + no + ": not a JSON object");
-                }
-            }
-        } catch (IOException e) {
-            throw new SlowfastException(log + ": cannot read: " + e.getMessage());
-        }
-        return lines;
     }
 }

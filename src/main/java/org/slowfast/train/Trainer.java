@@ -155,7 +155,7 @@ public final class Trainer {
             run.loop(terminal);
             log.info("Training finished; logs in " + log.textFile() + " and " + log.jsonFile());
             try {
-                CurvePlot.plot(List.of(log.jsonFile()), List.of("loss_cls", "top1_acc"), null,
+                CurvePlot.plot(List.of(log.jsonFile()), List.of("loss_cls", "top1_acc"), null, null,
                         workDir.resolve("curves.png"));
             } catch (SlowfastException e) {
                 log.info("curves.png not written: " + e.getMessage());

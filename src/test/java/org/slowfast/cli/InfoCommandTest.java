@@ -65,6 +65,22 @@ class InfoCommandTest {
         assertEquals(65.71, j.get("flops").asDouble() / 1e9, 0.005);
     }
 
+    /** get_flops.py's short forms: S, H W and N C H W take T (32) from the config's clip_len. */
+    @Test
+    void shortShapeFormsTakeTheClipLengthFromTheConfig() throws Exception {
+        String cfg = SLOWFAST.resolve("slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml").toString();
+        assertEquals("[1,3,32,224,224]", json("info", cfg, "--json", "--shape", "224").get("input_shape").toString());
+        assertEquals("[1,3,32,340,256]", json("info", cfg, "--json", "--shape", "340", "256").get("input_shape")
+                .toString());
+        JsonNode four = json("info", cfg, "--json", "--shape", "1", "3", "256", "256");
+        assertEquals("[1,3,32,256,256]", four.get("input_shape").toString());
+        assertEquals(36.10, four.get("flops").asDouble() / 1e9, 0.005);
+        CliRun three = CliRun.of("info", cfg, "--shape", "3", "256", "256");
+        assertEquals(2, three.code());
+        assertTrue(three.err().startsWith("error: --shape: expected positive S, H W, N C H W or N C T H W"),
+                three.err());
+    }
+
     @Test
     void everySeedConfigMatchesItsPublishedParameterCount() throws Exception {
         for (var e : PARAMS.entrySet()) {

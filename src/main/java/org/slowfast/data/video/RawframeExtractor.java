@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 import org.slowfast.SlowfastException;
-import org.slowfast.data.Frame;
 
 /**
  * Extracts every frame of a video into a rawframe directory ({@code img_00001.jpg}, ...), as MMAction2's
@@ -18,9 +16,6 @@ import org.slowfast.data.Frame;
  * and an interrupted run resumes past it.
  */
 public final class RawframeExtractor {
-    /** Frames decoded per read: a forward sweep without seeks. */
-    private static final int CHUNK = 32;
-
     private RawframeExtractor() {}
 
     /** True when {@code frameDir} holds a completely extracted video. */
@@ -43,16 +38,8 @@ public final class RawframeExtractor {
         int total;
         try (VideoFrameSource source = VideoFrameSource.open(video).resizeShortSide(newShort)) {
             total = source.totalFrames();
-            for (int start = 0; start < total; start += CHUNK) {
-                int[] indices = new int[Math.min(CHUNK, total - start)];
-                for (int i = 0; i < indices.length; i++) {
-                    indices[i] = start + i;
-                }
-                List<Frame> frames = source.read(indices);
-                for (int i = 0; i < indices.length; i++) {
-                    FrameImages.writeJpeg(frames.get(i), partial.resolve(FrameImages.rawframeName(indices[i] + 1)));
-                }
-            }
+            source.readAll((index, frame) ->
+                    FrameImages.writeJpeg(frame, partial.resolve(FrameImages.rawframeName(index + 1))));
         } catch (RuntimeException e) {
             try {
                 deleteTree(partial);

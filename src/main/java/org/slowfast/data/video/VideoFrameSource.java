@@ -19,6 +19,7 @@ import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -46,6 +47,8 @@ public final class VideoFrameSource implements FrameSource {
     static {
         av_log_set_level(AV_LOG_QUIET);
     }
+
+    private static final int READ_ALL_CHUNK = 32;
 
     private final Path file;
     private final int threads;
@@ -75,6 +78,9 @@ public final class VideoFrameSource implements FrameSource {
 
     /** When positive, frames are resized so that their short side has this length. */
     private int shortSide;
+    /** When positive, frames are resized to exactly this size (bicubic, as FFmpeg's scale filter). */
+    private int targetWidth;
+    private int targetHeight;
 
     /** Index of the next frame the decoder will output. */
     private int nextIndex;
@@ -141,6 +147,32 @@ public final class VideoFrameSource implements FrameSource {
         return this;
     }
 
+    /** Resizes the frames read from now on to {@code width × height} with swscale's bicubic filter. */
+    public VideoFrameSource resize(int width, int height) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("size must be positive, got " + width + "x" + height);
+        }
+        this.targetWidth = width;
+        this.targetHeight = height;
+        return this;
+    }
+
+    /** The width of the video stream, as ffprobe's {@code stream=width} reports it. */
+    public int width() {
+        return format.streams(streamIndex).codecpar().width();
+    }
+
+    /** The height of the video stream. */
+    public int height() {
+        return format.streams(streamIndex).codecpar().height();
+    }
+
+    /** The stream's frame rate as FFmpeg guesses it ({@code av_guess_frame_rate}); 25 when it is unknown. */
+    public double frameRate() {
+        AVRational rate = av_guess_frame_rate(format, format.streams(streamIndex), null);
+        return rate.num() > 0 && rate.den() > 0 ? av_q2d(rate) : 25;
+    }
+
     /** How many frames the decoder has output for {@link #read} calls so far, wanted or not. */
     public long framesDecoded() {
         return framesDecoded;
@@ -174,6 +206,24 @@ public final class VideoFrameSource implements FrameSource {
             out.add(decoded[Arrays.binarySearch(wanted, i)]);
         }
         return out;
+    }
+
+    /** Receives the frames of {@link #readAll}. */
+    @FunctionalInterface
+    public interface FrameSink {
+        void accept(int index, Frame frame);
+    }
+
+    /** Decodes every frame in order (a forward sweep, 32 frames per read), handing each with its 0-based index. */
+    public void readAll(FrameSink sink) {
+        int total = totalFrames();
+        for (int start = 0; start < total; start += READ_ALL_CHUNK) {
+            int[] indices = IntStream.range(start, Math.min(total, start + READ_ALL_CHUNK)).toArray();
+            List<Frame> frames = read(indices);
+            for (int i = 0; i < indices.length; i++) {
+                sink.accept(indices[i], frames.get(i));
+            }
+        }
     }
 
     @Override
@@ -354,12 +404,16 @@ public final class VideoFrameSource implements FrameSource {
         int srcH = frame.height();
         int w = srcW;
         int h = srcH;
-        if (shortSide > 0) {
+        if (targetWidth > 0) {
+            w = targetWidth;
+            h = targetHeight;
+        } else if (shortSide > 0) {
             double scale = (double) shortSide / Math.min(srcW, srcH);
             w = (int) Math.round(srcW * scale);
             h = (int) Math.round(srcH * scale);
         }
-        int flags = w == srcW && h == srcH ? SWS_BICUBIC : SWS_BILINEAR;
+        int flags = targetWidth > 0 ? SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT
+                : w != srcW || h != srcH ? SWS_BILINEAR : SWS_BICUBIC;
         sws = sws_getCachedContext(sws, srcW, srcH, frame.format(), w, h, AV_PIX_FMT_RGB24, flags,
                 null, null, (DoublePointer) null);
         if (sws == null) {

@@ -129,7 +129,8 @@ public final class VideoWriter implements AutoCloseable {
         }
     }
 
-    private void discard() {
+    /** Stops without writing the file (after a failure): the temporary file is removed. */
+    public void discard() {
         closed = true;
         try {
             recorder.release();

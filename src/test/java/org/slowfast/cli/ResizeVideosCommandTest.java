@@ -1,0 +1,88 @@
+package org.slowfast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slowfast.data.Frame;
+import org.slowfast.data.video.VideoFrameSource;
+import org.slowfast.data.video.VideoWriter;
+
+/** {@code slowfast resize-videos}: FFmpeg's scale=-2:S sizes, every frame kept in order, resumable. */
+class ResizeVideosCommandTest {
+    @TempDir Path dir;
+
+    /** Frame t is a flat grey of 15·t, so a frame's value tells its position. */
+    private static void writeVideo(Path file, int frames, int w, int h) {
+        try (VideoWriter writer = new VideoWriter(file, w, h, 25, VideoWriter.Codec.H264, 4)) {
+            for (int t = 0; t < frames; t++) {
+                byte[] rgb = new byte[w * h * 3];
+                java.util.Arrays.fill(rgb, (byte) (15 * t));
+                writer.write(rgb);
+            }
+        }
+    }
+
+    private static double mean(Frame f) {
+        long sum = 0;
+        for (byte b : f.rgb()) {
+            sum += b & 0xff;
+        }
+        return (double) sum / f.rgb().length;
+    }
+
+    @Test
+    void resizesEveryFrameToTheShortSideAndResumes() throws Exception {
+        Path src = dir.resolve("videos");
+        writeVideo(src.resolve("a/wide.mp4"), 13, 40, 24);
+        writeVideo(src.resolve("b/tall.mp4"), 9, 24, 36);
+        Path dst = dir.resolve("videos_16");
+        CliRun r = CliRun.of("resize-videos", src.toString(), dst.toString(), "--short-side", "16",
+                "--num-workers", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("2 videos: 2 resized (22 frames), 0 already done, 0 failed"), r.out());
+        // 40x24 -> 16 high, 40·16/24 = 26.7 -> the nearest even width of scale=-2:16 in halves: 2·round(13.3) = 26;
+        // 24x36 -> 16 wide, 36·16/24 = 24
+        check(dst.resolve("a/wide.mp4"), 13, 26, 16);
+        check(dst.resolve("b/tall.mp4"), 9, 16, 24);
+
+        CliRun again = CliRun.of("resize-videos", src.toString(), dst.toString(), "--short-side", "16");
+        assertTrue(again.out().startsWith("2 videos: 0 resized (0 frames), 2 already done, 0 failed"), again.out());
+    }
+
+    private static void check(Path video, int frames, int w, int h) {
+        try (VideoFrameSource source = VideoFrameSource.open(video)) {
+            assertEquals(frames, source.totalFrames(), video.toString());
+            assertEquals(w, source.width());
+            assertEquals(h, source.height());
+            assertEquals(25.0, source.frameRate(), 1e-9);
+            List<Frame> all = source.read(IntStream.range(0, frames).toArray());
+            for (int t = 0; t < frames; t++) {
+                assertEquals(15 * t, mean(all.get(t)), 3, video + " frame " + t);
+            }
+        }
+    }
+
+    @Test
+    void aBrokenVideoFailsAloneAndLeavesNoOutput() throws Exception {
+        Path src = dir.resolve("videos");
+        writeVideo(src.resolve("good.mp4"), 5, 32, 24);
+        Files.write(src.resolve("broken.mp4"), new byte[] {1, 2, 3});
+        Path dst = dir.resolve("out");
+        CliRun r = CliRun.of("resize-videos", src.toString(), dst.toString(), "--level", "1", "--short-side", "16");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("failed: " + src.resolve("broken.mp4") + ": "), r.err());
+        try (Stream<Path> files = Files.list(dst)) {
+            assertEquals(List.of("good.mp4"), files.map(p -> p.getFileName().toString()).toList());
+        }
+        CliRun odd = CliRun.of("resize-videos", src.toString(), dst.toString(), "--short-side", "15");
+        assertEquals(2, odd.code());
+        assertTrue(odd.err().startsWith("error: --short-side must be a positive even number"), odd.err());
+    }
+}
