@@ -1,25 +1,22 @@
 package org.slowfast.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.nio.FloatBuffer;
 
-/**
- * Writing host values into an existing (parameter) array, whatever its dtype. The array object keeps its identity
- * and its requires-grad flag but takes over a fresh native tensor: DJL's in-place {@code set(Buffer)} goes through
- * libtorch's deprecated {@code AutoNonVariableTypeMode}, whose warning users should not see.
- */
+/** Writing host values into an existing (parameter) array in place, whatever its dtype. */
 final class TensorArrays {
     private TensorArrays() {}
 
     static void write(NDArray target, float[] values) {
-        NDArray fresh = target.getManager().create(values, target.getShape());
-        if (fresh.getDataType() != target.getDataType()) {
-            NDArray cast = fresh.toType(target.getDataType(), false);
-            fresh.close();
-            fresh = cast;
+        if (target.getDataType() == DataType.FLOAT32) {
+            target.set(FloatBuffer.wrap(values));
+            return;
         }
-        if (target.hasGradient()) {
-            fresh.setRequiresGradient(true);
+        try (NDArray tmp = target.getManager().create(values, target.getShape())) {
+            try (NDArray cast = tmp.toType(target.getDataType(), true)) {
+                target.set(cast.toByteBuffer());
+            }
         }
-        target.intern(fresh);
     }
 }
