@@ -89,8 +89,17 @@ final class ConfigChecks {
                 case "val" -> data.val();
                 default -> data.test();
             };
+            String key = "data." + split;
+            while (ds != null && DatasetConfig.REPEAT_DATASET.equals(ds.type())) {
+                if (ds.dataset() == null) {
+                    throw loaded.error(key, "RepeatDataset needs a 'dataset' dict");
+                }
+                atLeast(key + ".times", ds.times(), 1);
+                ds = ds.dataset();
+                key += ".dataset";
+            }
             if (ds != null) {
-                oneOf("data." + split + ".type", String.valueOf(ds.type()), DATASET_TYPES);
+                oneOf(key + ".type", String.valueOf(ds.type()), DATASET_TYPES);
             }
         }
     }
