@@ -50,6 +50,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "Load each video of data.test through the test pipeline inside the timed region.")
     boolean pipeline;
 
+    @Option(names = "--fuse-conv-bn", description = "Fold every BN into the conv before it (faster inference).")
+    boolean fuseConvBn;
+
     @Option(names = "--gpu-id", description = "GPU to run on (default: the CPU when no GPU is available, else GPU 0).")
     Integer gpuId;
 
@@ -75,6 +78,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         double elapsed = 0;
         try (InferenceModel model = InferenceModel.load(cfg, checkpoint, device, null);
                 VideoInputs inputs = pipeline ? new TestSetInputs(cfg) : new RandomInputs(shape.batchShape(1))) {
+            if (fuseConvBn) {
+                System.out.println("fused " + model.fuseConvBn() + " conv-BN pairs");
+            }
             for (int i = 0; i < numVideos; i++) {
                 long start = System.nanoTime();
                 Batch batch = inputs.next();

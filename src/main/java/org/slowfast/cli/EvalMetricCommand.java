@@ -34,7 +34,7 @@ public final class EvalMetricCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (eval.metrics.isEmpty()) {
+        if (eval.metrics().isEmpty()) {
             throw new SlowfastException("give the metrics to compute with --eval METRIC ...");
         }
         LoadedConfig cfg = LoadedConfig.load(config, eval.cfgOptions);

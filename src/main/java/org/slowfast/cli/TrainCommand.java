@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slowfast.SlowfastException;
 import org.slowfast.config.Config;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.runtime.Devices;
@@ -46,8 +47,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validate", description = "Evaluate on the val split as the config's evaluation dict says.")
     boolean validate;
 
+    @Option(names = "--test-last", description = "After training, test the last checkpoint on data.test, write "
+            + "last_pred.pkl to the work dir and log the metrics.")
+    boolean testLast;
+
+    @Option(names = "--test-best", description = "After training, test the newest best_*.pth on data.test, write "
+            + "best_pred.pkl to the work dir and log the metrics.")
+    boolean testBest;
+
     @Option(names = "--seed", description = "Random seed (default: the config's seed, else a random one).")
     Long seed;
+
+    @Option(names = "--diff-seed", description = "Add the process rank to the seed (env RANK; 0 in one process).")
+    boolean diffSeed;
 
     @Option(names = "--deterministic", description = "Deterministic run (CPU: needs one intra-op thread, the default).")
     boolean deterministic;
@@ -75,10 +87,24 @@ public final class TrainCommand implements Callable<Integer> {
                 : devices == null && cfg.gpuIds() != null ? cfg.gpuIds() : null;
         List<Device> chosen = Devices.select(devices == null ? null : devices.gpus, ids);
         long runSeed = seed != null ? seed : cfg.seed() != null ? cfg.seed() : new SecureRandom().nextInt(1 << 30);
+        if (diffSeed) {
+            runSeed += rank();
+        }
         Trainer.Options options = new Trainer.Options(resolveWorkDir(loaded, workDir), runSeed, deterministic,
-                validate, chosen, resume == null ? null : resume.from, resume != null && resume.auto, loadFrom);
+                validate, chosen, resume == null ? null : resume.from, resume != null && resume.auto, loadFrom,
+                testLast, testBest);
         new Trainer(loaded, options, DatasetSources.prepare(loaded, chosen.size()), System.out).run();
         return 0;
+    }
+
+    /** The process rank as torch.distributed's launchers export it ({@code RANK}), 0 for a single process. */
+    static int rank() {
+        String rank = System.getenv("RANK");
+        try {
+            return rank == null || rank.isBlank() ? 0 : Integer.parseInt(rank.strip());
+        } catch (NumberFormatException e) {
+            throw new SlowfastException("--diff-seed: the RANK environment variable is not an integer: '" + rank + "'");
+        }
     }
 
     /** MMAction2's priority: {@code --work-dir}, then the config's {@code work_dir}, then work_dirs/<config name>. */

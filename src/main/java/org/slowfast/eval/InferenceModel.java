@@ -70,6 +70,11 @@ public final class InferenceModel implements AutoCloseable {
         }
     }
 
+    /** Folds every BN into its conv (test {@code --fuse-conv-bn}); returns how many were folded. */
+    public int fuseConvBn() {
+        return model.fuseConvBn();
+    }
+
     public int numClasses() {
         return model.numClasses();
     }

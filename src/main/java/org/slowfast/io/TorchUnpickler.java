@@ -185,7 +185,7 @@ final class TorchUnpickler extends Unpickler {
         } else if (target instanceof NumpyDType dtype && state instanceof Object[] s && s.length > 1) {
             dtype.byteOrder = String.valueOf(s[1]);
         } else if (target instanceof NumpyArray array && state instanceof Object[] s && s.length == 5) {
-            array.shape = longs(s[1]);
+            array.shape = s[1] instanceof Object[] ? longs(s[1]) : null;
             array.dtype = s[2] instanceof NumpyDType d ? d : null;
             array.fortran = Boolean.TRUE.equals(s[3]);
             array.raw = s[4];

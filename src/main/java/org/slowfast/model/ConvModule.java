@@ -25,6 +25,7 @@ public final class ConvModule extends AbstractBlock implements StateModule {
     private final boolean relu;
     private final Parameter weight;
     private final BatchNorm3d bn;
+    private NDArray fusedBias; // the BN's shift once folded into the conv (fuseBn), else null
 
     private ConvModule(Builder b) {
         inChannels = b.inChannels;
@@ -53,9 +54,44 @@ public final class ConvModule extends AbstractBlock implements StateModule {
         return bn;
     }
 
+    /**
+     * Folds the BN into the conv for inference, as mmcv's {@code fuse_conv_bn}: with f = γ / √(running_var + ε),
+     * the weight becomes w·f (per output channel) and the conv gains the bias β − running_mean·f; the BN is skipped
+     * from then on. The state dict no longer holds the trained weights, so the model is for inference only.
+     * Returns false when there is no BN (or it is already folded).
+     */
+    boolean fuseBn() {
+        if (bn == null || fusedBias != null) {
+            return false;
+        }
+        float[] w = weight.getArray().toFloatArray();
+        float[] gamma = bn.weight().getArray().toFloatArray();
+        float[] beta = bn.bias().getArray().toFloatArray();
+        float[] mean = bn.runningMean().getArray().toFloatArray();
+        float[] var = bn.runningVar().getArray().toFloatArray();
+        float[] bias = new float[outChannels];
+        int perChannel = w.length / outChannels;
+        for (int c = 0; c < outChannels; c++) {
+            double f = gamma[c] / Math.sqrt(var[c] + BatchNorm3d.EPS);
+            for (int i = c * perChannel; i < (c + 1) * perChannel; i++) {
+                w[i] = (float) (w[i] * f);
+            }
+            bias[c] = (float) (beta[c] - mean[c] * f);
+        }
+        TensorArrays.write(weight.getArray(), w);
+        NDArray b = weight.getArray().getManager().create(bias);
+        fusedBias = b.getDataType() == weight.getArray().getDataType() ? b
+                : Release.after(b, b.toType(weight.getArray().getDataType(), false));
+        return true;
+    }
+
     /** Runs the module; the input stays open, every intermediate is closed (see {@link Release}). */
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
+        if (fusedBias != null) {
+            NDArray y = Conv3d.conv3d(x, w, fusedBias, stride, padding, dilation, 1).singletonOrThrow();
+            return relu ? Release.after(y, Activation.relu(y)) : y;
+        }
         NDArray y = Conv3d.conv3d(x, w, null, stride, padding, dilation, 1).singletonOrThrow();
         if (bn != null) {
             y = Release.after(y, bn.apply(ps, y, training));

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -211,6 +212,19 @@ public final class Recognizer3D extends AbstractBlock implements StateModule {
             }
         }
         return out;
+    }
+
+    /** Folds every BN into the conv before it, for inference ({@link ConvModule#fuseBn}); returns how many. */
+    public int fuseConvBn() {
+        return fuse(this);
+    }
+
+    private static int fuse(Block block) {
+        int fused = block instanceof ConvModule conv && conv.fuseBn() ? 1 : 0;
+        for (Block child : block.getChildren().values()) {
+            fused += fuse(child);
+        }
+        return fused;
     }
 
     /** A BN layer with its key prefix, e.g. {@code backbone.slow_path.conv1.bn}. */

@@ -49,7 +49,13 @@ import org.slowfast.model.StateDicts;
 public final class Trainer {
     /** The run's settings (the command line, resolved). */
     public record Options(Path workDir, long seed, boolean deterministic, boolean validate, List<Device> devices,
-            Path resumeFrom, boolean autoResume, Path loadFrom) {}
+            Path resumeFrom, boolean autoResume, Path loadFrom, boolean testLast, boolean testBest) {
+        /** Without testing after training. */
+        public Options(Path workDir, long seed, boolean deterministic, boolean validate, List<Device> devices,
+                Path resumeFrom, boolean autoResume, Path loadFrom) {
+            this(workDir, seed, deterministic, validate, devices, resumeFrom, autoResume, loadFrom, false, false);
+        }
+    }
 
     /** Creates the data of the run's splits. */
     public interface Sources {
@@ -153,6 +159,9 @@ public final class Trainer {
             Run run = new Run(log, train, dp, optimizer, totalEpochs, meta, timestamp);
             run.restore(ckptFile, checkpoint, resuming);
             run.loop(terminal);
+            if (options.testLast() || options.testBest()) {
+                TestAfterTraining.run(loaded, workDir, options.devices(), options.testLast(), options.testBest(), log);
+            }
             log.info("Training finished; logs in " + log.textFile() + " and " + log.jsonFile());
             try {
                 CurvePlot.plot(List.of(log.jsonFile()), List.of("loss_cls", "top1_acc"), null, null,

@@ -30,13 +30,15 @@ class TrainCommandTest {
         Path data = dir.resolve("synthetic");
         Path work = dir.resolve("work");
         int code = SlowfastCommand.commandLine().execute("train", CONFIG, "--work-dir", work.toString(), "--validate",
-                "--seed", "0", "--deterministic", "--cfg-options",
+                "--seed", "0", "--diff-seed", "--deterministic", "--test-last", "--test-best", "--cfg-options",
                 "synthetic_data.out_dir=" + data, "synthetic_data.videos_per_class=5", "synthetic_data.frames=32",
                 "synthetic_data.size=32x32",
                 "data.train.ann_file=" + data.resolve("train_list_rawframes.txt"),
                 "data.train.data_prefix=" + data.resolve("rawframes"),
                 "data.val.ann_file=" + data.resolve("val_list_rawframes.txt"),
                 "data.val.data_prefix=" + data.resolve("rawframes"),
+                "data.test.ann_file=" + data.resolve("val_list_rawframes.txt"),
+                "data.test.data_prefix=" + data.resolve("rawframes"),
                 "total_epochs=1", "log_config.interval=1");
         assertEquals(0, code);
         assertTrue(Files.exists(data.resolve("label_map.txt")));
@@ -49,6 +51,29 @@ class TrainCommandTest {
             List<String> lines = Files.readAllLines(json);
             assertTrue(lines.get(1).startsWith("{\"mode\":\"train\",\"epoch\":1,\"iter\":1,"), lines.get(1));
             assertTrue(lines.get(lines.size() - 1).startsWith("{\"mode\":\"val\",\"epoch\":1,"));
+            // --diff-seed adds the rank, 0 in one process
+            assertTrue(lines.get(0).contains("\"seed\":0"), lines.get(0));
+        }
+        // --test-last / --test-best: the last and the best checkpoint tested on data.test, as `test` would
+        for (String name : List.of("last", "best")) {
+            Path pred = work.resolve(name + "_pred.pkl");
+            CliRun test = CliRun.of("test", CONFIG, work.resolve(name.equals("last") ? "latest.pth"
+                    : "best_top1_acc_epoch_1.pth").toString(), "--out", dir.resolve(name + ".pkl").toString(),
+                    "--eval", "top_k_accuracy", "mean_class_accuracy", "--cfg-options",
+                    "data.test.ann_file=" + data.resolve("val_list_rawframes.txt"),
+                    "data.test.data_prefix=" + data.resolve("rawframes"));
+            assertEquals(0, test.code(), test.err());
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve(name + ".pkl")),
+                    Files.readAllBytes(pred)), name);
+            try (var files = Files.list(work)) {
+                Path log = files.filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+                String text = Files.readString(log);
+                String metrics = test.out().substring(test.out().indexOf("top1_acc: ")).strip();
+                assertTrue(text.contains("Testing results of the " + name + " checkpoint"), text);
+                for (String line : metrics.lines().toList()) {
+                    assertTrue(text.contains(line), line + " not in the log");
+                }
+            }
         }
         // resume and auto-resume are exclusive, as are --gpus and --gpu-ids
         ByteArrayOutputStream err = new ByteArrayOutputStream();

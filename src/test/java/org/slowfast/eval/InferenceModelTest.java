@@ -72,6 +72,29 @@ class InferenceModelTest {
         }
     }
 
+    @Test
+    void fusedConvBnKeepsTheScoresWithin1e4() {
+        // the PyTorch-made tiny checkpoint: trained-looking BN statistics, so every fold changes the weights
+        LoadedConfig cfg = LoadedConfig.load(CONFIG, List.of());
+        float[] input = input();
+        int bns = org.slowfast.model.Recognizer3D.build(cfg).batchNorms().size();
+        try (InferenceModel model = InferenceModel.load(cfg, Path.of("src/test/resources/model/tiny_state.pth"),
+                Device.cpu(), AverageClips.SCORE)) {
+            float[][] unfused = model.predict(input, SHAPE);
+            assertEquals(bns, model.fuseConvBn());
+            assertEquals(0, model.fuseConvBn());
+            float[][] fused = model.predict(input, SHAPE);
+            double largest = 0;
+            for (int b = 0; b < unfused.length; b++) {
+                for (int c = 0; c < unfused[b].length; c++) {
+                    assertEquals(unfused[b][c], fused[b][c], 1e-4);
+                    largest = Math.max(largest, Math.abs(unfused[b][c]));
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(largest > 1e-2, "scores too small to tell: " + largest);
+        }
+    }
+
     private static float[][] predict(AverageClips mode, float[] input, String... options) {
         try (InferenceModel model = InferenceModel.load(LoadedConfig.load(CONFIG, List.of(options)), null,
                 Device.cpu(), mode)) {

@@ -91,6 +91,37 @@ class TestCommandTest {
     }
 
     @Test
+    void fusedConvBnScoresMatchPyTorchAndEvalOptionsSetTopk() throws Exception {
+        Path result = dir.resolve("fused.json");
+        CliRun r = CliRun.of("test", CONFIG, CHECKPOINT, "--fuse-conv-bn", "--out", result.toString(), "--eval",
+                "top_k_accuracy", "--eval-options", "topk=(2,5)");
+        assertEquals(0, r.code(), r.err());
+        // the unfused PyTorch model's scores, within the 1e-4
+        assertScores(expected.get("prob"), ResultsFile.read(result), 1e-4);
+        JsonNode m = expected.get("metrics");
+        String nl = System.lineSeparator();
+        assertTrue(r.out().endsWith(nl + "top2_acc: " + Evaluator.format4(m.get("top2_acc").asDouble()) + nl
+                + "top5_acc: " + Evaluator.format4(m.get("top5_acc").asDouble()) + nl), r.out());
+        // metrics= replaces --eval; topk=1,2 as mmcv's DictAction reads it
+        CliRun again = CliRun.of("eval-metric", CONFIG, result.toString(), "--eval", "top_k_accuracy",
+                "--eval-options", "metrics=mean_class_accuracy,top_k_accuracy", "topk=1,2", "--json");
+        assertEquals(0, again.code(), again.err());
+        JsonNode metrics = new ObjectMapper().readTree(again.out());
+        assertEquals(List.of("mean_class_accuracy", "top1_acc", "top2_acc"), iterableNames(metrics));
+        assertEquals(m.get("top1_acc").asDouble(), metrics.get("top1_acc").asDouble(), 1e-12);
+        assertEquals(m.get("mean_class_accuracy").asDouble(), metrics.get("mean_class_accuracy").asDouble(), 1e-12);
+        CliRun bad = CliRun.of("eval-metric", CONFIG, result.toString(), "--eval", "top_k_accuracy", "--eval-options",
+                "k=3");
+        assertEquals("error: --eval-options: unknown option 'k=3' (topk=K,..., metrics=NAME,...)", bad.err().strip());
+    }
+
+    private static List<String> iterableNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void multiLabelDatasetsEvaluateMeanAveragePrecision() throws Exception {
         // the e2e videos with several labels each; the expected value is the numpy fixture's AP of these prob scores
         JsonNode map = new ObjectMapper().readTree(Path.of("src/test/resources/results/map.json").toFile()).get("e2e");
