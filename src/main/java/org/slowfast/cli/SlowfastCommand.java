@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
             PublishModelCommand.class,
             CheckVideosCommand.class,
             ResizeVideosCommand.class,
+            ExtractFeaturesCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */
