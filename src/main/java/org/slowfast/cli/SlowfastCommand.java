@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
             CheckVideosCommand.class,
             ResizeVideosCommand.class,
             ExtractFeaturesCommand.class,
+            LongVideoDemoCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */
