@@ -15,7 +15,7 @@ import org.slowfast.data.Images;
 
 /**
  * Draws the current predictions of the long-video demo in the top-left corner of a frame: one line
- * {@code label: score} per class (MMAction2's text) over a bar as long as the score, on a translucent dark panel
+ * {@code label: score} per class (MMAction2's text) above a thin bar as long as the score, on a translucent dark panel
  * that keeps the text readable on any background; or a message before the first prediction.
  */
 public final class PredictionOverlay {
@@ -54,25 +54,22 @@ public final class PredictionOverlay {
             FontMetrics m = g.getFontMetrics();
             List<Line> shown = lines.isEmpty() ? List.of(new Line(message, 0)) : lines;
             int pad = Math.max(2, size / 3);
-            int lineHeight = m.getHeight() + pad / 2;
+            int bar = lines.isEmpty() ? 0 : Math.max(2, size / 6);
+            int gap = Math.max(1, size / 8);
+            int lineHeight = m.getHeight() + gap + bar + pad / 2;
             int width = shown.stream().mapToInt(l -> m.stringWidth(l.text())).max().orElse(0) + 2 * pad;
-            width = Math.min(Math.max(width, frame.width() / 3), frame.width() - pad);
-            int height = shown.size() * lineHeight + pad;
+            width = Math.min(Math.max(width, frame.width() * 2 / 5), frame.width() - pad);
+            int left = pad / 2;
             g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.65f));
             g.setColor(Color.BLACK);
-            g.fillRoundRect(pad / 2, pad / 2, width, height, pad, pad);
-            Color text = lines.isEmpty() ? messageColor : labelColor;
+            g.fillRoundRect(left, left, width, shown.size() * lineHeight + pad, pad, pad);
+            g.setComposite(AlphaComposite.SrcOver);
+            g.setColor(lines.isEmpty() ? messageColor : labelColor);
             for (int i = 0; i < shown.size(); i++) {
-                int top = pad / 2 + pad / 2 + i * lineHeight;
+                int top = left + pad / 2 + i * lineHeight;
+                g.drawString(shown.get(i).text(), left + pad, top + m.getAscent());
                 double score = Math.max(0, Math.min(1, shown.get(i).score()));
-                if (score > 0) {
-                    g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.35f));
-                    g.setColor(text);
-                    g.fillRect(pad / 2 + pad / 2, top + 1, (int) Math.round((width - pad) * score), lineHeight - 2);
-                }
-                g.setComposite(AlphaComposite.SrcOver);
-                g.setColor(text);
-                g.drawString(shown.get(i).text(), pad / 2 + pad, top + (lineHeight - m.getHeight()) / 2 + m.getAscent());
+                g.fillRect(left + pad, top + m.getHeight() + gap, (int) Math.round((width - 2 * pad) * score), bar);
             }
         } finally {
             g.dispose();
