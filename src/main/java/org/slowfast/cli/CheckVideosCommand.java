@@ -74,7 +74,7 @@ public final class CheckVideosCommand implements Callable<Integer> {
         for (int i = 0; i < problems.length; i++) {
             if (problems[i] != null) {
                 bad.add(dataset.entry(i).file());
-                lines.append(asWritten(dataset, i)).append('\t').append(problems[i]).append('\n');
+                lines.append(dataset.writtenPath(i)).append('\t').append(problems[i]).append('\n');
             }
         }
         if (bad.isEmpty()) {
@@ -119,13 +119,5 @@ public final class CheckVideosCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         return problems;
-    }
-
-    /** The entry's path relative to data_prefix: what its annotation line says. */
-    private static String asWritten(ClipDataset dataset, int index) {
-        Path file = dataset.entry(index).file();
-        String prefix = dataset.config().dataPrefix();
-        return prefix != null && file.startsWith(Path.of(prefix)) ? Path.of(prefix).relativize(file).toString()
-                : file.toString();
     }
 }

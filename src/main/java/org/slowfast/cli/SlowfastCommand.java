@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
             PublishModelCommand.class,
             CheckVideosCommand.class,
             ResizeVideosCommand.class,
+            ExtractFeaturesCommand.class,
+            LongVideoDemoCommand.class,
         })
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */

@@ -126,6 +126,15 @@ public abstract class ClipDataset {
         return entries.get(index);
     }
 
+    /** Entry {@code index}'s file as its annotation writes it: relative to data_prefix when it lies under it. */
+    public String writtenPath(int index) {
+        Path file = entries.get(index).file();
+        if (cfg.dataPrefix() != null && file.startsWith(Path.of(cfg.dataPrefix()))) {
+            return Path.of(cfg.dataPrefix()).relativize(file).toString();
+        }
+        return file.toString();
+    }
+
     /** The first label of each entry, in annotation order. */
     public int[] labels() {
         return entries.stream().mapToInt(Entry::label).toArray();

@@ -58,15 +58,28 @@ public final class InferenceModel implements AutoCloseable {
     public float[][] predict(float[] views, long[] shape) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = scope.create(views, new Shape(shape));
-            NDArray scores = model.predict(parameters, input, averageClips);
-            int rows = Math.toIntExact(scores.getShape().get(0));
-            int classes = Math.toIntExact(scores.getShape().get(1));
-            float[] flat = scores.toFloatArray();
-            float[][] out = new float[rows][classes];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(flat, r * classes, out[r], 0, classes);
-            }
-            return out;
+            return rows(model.predict(parameters, input, averageClips));
+        }
+    }
+
+    private static float[][] rows(NDArray matrix) {
+        int rows = Math.toIntExact(matrix.getShape().get(0));
+        int columns = Math.toIntExact(matrix.getShape().get(1));
+        float[] flat = matrix.toFloatArray();
+        float[][] out = new float[rows][columns];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(flat, r * columns, out[r], 0, columns);
+        }
+        return out;
+    }
+
+    /**
+     * Features of a batch of B videos (as {@link #predict}): B·V rows of pooled backbone features, see
+     * {@link Recognizer3D#extractFeatures}.
+     */
+    public float[][] features(float[] views, long[] shape) {
+        try (NDManager scope = manager.newSubManager()) {
+            return rows(model.extractFeatures(parameters, scope.create(views, new Shape(shape))));
         }
     }
 

@@ -33,6 +33,18 @@ public final class TestRunner {
         }
     }
 
+    /** What a model computes for one batch: its videos' rows (the same number per video), in batch order. */
+    @FunctionalInterface
+    public interface Forward {
+        float[][] apply(InferenceModel model, Batch batch);
+    }
+
+    /** Receives each video's rows and label as its batch finishes; calls come one at a time. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(int index, float[][] rows, int label);
+    }
+
     private TestRunner() {}
 
     /**
@@ -42,36 +54,50 @@ public final class TestRunner {
      */
     public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos) {
         Scores scores = new Scores(new float[numVideos][][], new int[numVideos]);
-        try (Progress bar = Progress.start("test", numVideos, "videos")) {
-            if (models.size() == 1) {
-                while (batches.hasNext()) {
-                    file(scores, batches.next(), models.get(0), bar);
-                }
-            } else {
-                runParallel(models, batches, scores, bar);
-            }
-        }
-        for (int i = 0; i < numVideos; i++) {
-            if (scores.rows()[i] == null) {
-                throw new IllegalStateException("the data loader skipped video " + i);
-            }
-        }
+        run(models, batches, numVideos, (model, b) -> model.predict(b.imgs(), b.shape()), (index, rows, label) -> {
+            scores.rows()[index] = rows;
+            scores.labels()[index] = label;
+        });
         return scores;
     }
 
-    private static void file(Scores scores, Batch b, InferenceModel model, Progress bar) {
-        float[][] rows = model.predict(b.imgs(), b.shape());
+    /** As {@link #run(List, Iterator, int)}, with any per-batch computation, handing each video to {@code sink}. */
+    public static void run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, Forward forward,
+            Sink sink) {
+        boolean[] seen = new boolean[numVideos];
+        Sink checked = (index, rows, label) -> {
+            seen[index] = true;
+            sink.accept(index, rows, label);
+        };
+        try (Progress bar = Progress.start("test", numVideos, "videos")) {
+            if (models.size() == 1) {
+                while (batches.hasNext()) {
+                    file(checked, batches.next(), models.get(0), forward, bar);
+                }
+            } else {
+                runParallel(models, batches, checked, forward, bar);
+            }
+        }
+        for (int i = 0; i < numVideos; i++) {
+            if (!seen[i]) {
+                throw new IllegalStateException("the data loader skipped video " + i);
+            }
+        }
+    }
+
+    private static void file(Sink sink, Batch b, InferenceModel model, Forward forward, Progress bar) {
+        float[][] rows = forward.apply(model, b);
         int perVideo = rows.length / b.indices().length;
-        synchronized (scores) {
+        synchronized (sink) {
             for (int j = 0; j < b.indices().length; j++) {
-                scores.rows()[b.indices()[j]] = Arrays.copyOfRange(rows, j * perVideo, (j + 1) * perVideo);
-                scores.labels()[b.indices()[j]] = b.labels()[j];
+                sink.accept(b.indices()[j], Arrays.copyOfRange(rows, j * perVideo, (j + 1) * perVideo),
+                        b.labels()[j]);
             }
             bar.step(b.indices().length);
         }
     }
 
-    private static void runParallel(List<InferenceModel> models, Iterator<Batch> batches, Scores scores,
+    private static void runParallel(List<InferenceModel> models, Iterator<Batch> batches, Sink sink, Forward forward,
             Progress bar) {
         ExecutorService pool = Executors.newFixedThreadPool(models.size());
         AtomicBoolean failed = new AtomicBoolean();
@@ -88,7 +114,7 @@ public final class TestRunner {
                             b = batches.next();
                         }
                         try {
-                            file(scores, b, model, bar);
+                            file(sink, b, model, forward, bar);
                         } catch (RuntimeException e) {
                             failed.set(true); // the other devices stop after their current batch
                             throw e;

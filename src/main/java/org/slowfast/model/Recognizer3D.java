@@ -144,20 +144,42 @@ public final class Recognizer3D extends AbstractBlock implements StateModule {
      * B×K (prob: softmax per view then mean; score: mean logits) or B·V×K logits (NONE).
      */
     public NDArray predict(ParameterStore ps, NDArray imgs, AverageClips mode) {
+        NDList features = testFeatures(ps, imgs);
+        NDArray logits = clsHead.apply(ps, features.get(0), features.get(1), false);
+        long b = imgs.getShape().get(0);
+        long v = imgs.getShape().get(1);
+        return switch (mode) {
+            case NONE -> logits;
+            case SCORE -> logits.reshape(b, v, -1).mean(new int[] {1});
+            case PROB -> logits.reshape(b, v, -1).softmax(2).mean(new int[] {1});
+        };
+    }
+
+    /**
+     * MMAction2's {@code test_cfg.feature_extraction} features of B×V×3×T×H×W views, before its average over the
+     * views: each pathway's output averaged over T×H×W and concatenated in the backbone's order, [slow | fast]
+     * (the head concatenates [fast | slow]). Returns B·V×(C_slow + C_fast).
+     */
+    public NDArray extractFeatures(ParameterStore ps, NDArray imgs) {
+        NDList features = testFeatures(ps, imgs);
+        return SlowFastHead.globalAverage(features.get(0)).concat(SlowFastHead.globalAverage(features.get(1)), 1);
+    }
+
+    /** The backbone's (slow, fast) outputs of all B·V views, run in chunks of {@code max_testing_views}. */
+    private NDList testFeatures(ParameterStore ps, NDArray imgs) {
         Shape s = imgs.getShape();
         if (s.dimension() != 6) {
-            throw new IllegalArgumentException("predict expects B x V x C x T x H x W views, got " + s);
+            throw new IllegalArgumentException("expected B x V x C x T x H x W views, got " + s);
         }
-        long b = s.get(0);
-        long v = s.get(1);
+        long n = s.get(0) * s.get(1);
         NDManager manager = imgs.getManager();
-        NDArray flat = imgs.reshape(new Shape(b * v).addAll(s.slice(2)));
-        long chunk = maxTestingViews == null ? b * v : maxTestingViews;
+        NDArray flat = imgs.reshape(new Shape(n).addAll(s.slice(2)));
+        long chunk = maxTestingViews == null ? n : maxTestingViews;
         NDList slow = new NDList();
         NDList fast = new NDList();
-        for (long start = 0; start < b * v; start += chunk) {
+        for (long start = 0; start < n; start += chunk) {
             try (NDManager scope = manager.newSubManager()) {
-                NDArray views = flat.get(start + ":" + Math.min(start + chunk, b * v));
+                NDArray views = flat.get(start + ":" + Math.min(start + chunk, n));
                 views.attach(scope);
                 NDList f = backbone.apply(ps, views, false);
                 f.attach(manager);
@@ -165,14 +187,8 @@ public final class Recognizer3D extends AbstractBlock implements StateModule {
                 fast.add(f.get(1));
             }
         }
-        NDArray slowAll = slow.size() == 1 ? slow.get(0) : NDArrays.concat(slow, 0);
-        NDArray fastAll = fast.size() == 1 ? fast.get(0) : NDArrays.concat(fast, 0);
-        NDArray logits = clsHead.apply(ps, slowAll, fastAll, false);
-        return switch (mode) {
-            case NONE -> logits;
-            case SCORE -> logits.reshape(b, v, -1).mean(new int[] {1});
-            case PROB -> logits.reshape(b, v, -1).softmax(2).mean(new int[] {1});
-        };
+        return new NDList(slow.size() == 1 ? slow.get(0) : NDArrays.concat(slow, 0),
+                fast.size() == 1 ? fast.get(0) : NDArrays.concat(fast, 0));
     }
 
     @Override

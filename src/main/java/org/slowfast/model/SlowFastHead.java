@@ -52,7 +52,8 @@ public final class SlowFastHead extends AbstractBlock implements StateModule {
         return globalAverage(fast).concat(globalAverage(slow), 1);
     }
 
-    private static NDArray globalAverage(NDArray x) {
+    /** N×C×T×H×W to N×C: the mean over T×H×W (AdaptiveAvgPool3d(1), flattened). */
+    static NDArray globalAverage(NDArray x) {
         Shape s = x.getShape();
         return x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
     }
