@@ -11,15 +11,15 @@ final class TensorArrays {
     private TensorArrays() {}
 
     static void write(NDArray target, float[] values) {
-        NDArray fresh = target.getManager().create(values, target.getShape());
-        if (fresh.getDataType() != target.getDataType()) {
-            NDArray cast = fresh.toType(target.getDataType(), false);
-            fresh.close();
-            fresh = cast;
+        NDArray owned;
+        try (NDArray wrapped = target.getManager().create(values, target.getShape())) {
+            // create() wraps a direct buffer that must not outlive its array: copy into memory libtorch owns
+            owned = wrapped.getDataType() == target.getDataType() ? wrapped.duplicate()
+                    : wrapped.toType(target.getDataType(), true);
         }
         if (target.hasGradient()) {
-            fresh.setRequiresGradient(true);
+            owned.setRequiresGradient(true);
         }
-        target.intern(fresh);
+        target.intern(owned);
     }
 }

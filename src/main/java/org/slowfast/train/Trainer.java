@@ -92,6 +92,10 @@ public final class Trainer {
         Path load = resume != null ? null : options.loadFrom() != null ? options.loadFrom()
                 : cfg.loadFrom() != null ? Path.of(cfg.loadFrom()) : null;
         Checkpoint checkpoint = resume != null ? PthReader.read(resume) : load != null ? PthReader.read(load) : null;
+        if (checkpoint != null) {
+            StateDicts.check(Recognizer3D.build(loaded), checkpoint.stateDict(), resume != null,
+                    (resume != null ? resume : load).toString());
+        }
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("work_dir", workDir.toString());
         set.put("resume_from", resume == null ? null : resume.toString());
