@@ -42,6 +42,19 @@ final class ConfigChecks {
             oneOf("optimizer.type", String.valueOf(cfg.optimizer().type()), List.of("SGD"));
         }
         workflow();
+        onlyKeys("output_config", cfg.outputConfig(), "out");
+        onlyKeys("eval_config", cfg.evalConfig(), "metrics");
+    }
+
+    /** tools/test.py's output_config / eval_config: the keys that test honours. */
+    private void onlyKeys(String section, Map<String, Object> dict, String accepted) {
+        if (dict != null) {
+            for (String key : dict.keySet()) {
+                if (!accepted.equals(key)) {
+                    throw loaded.error(section + "." + key, "unknown key '" + key + "'; accepted keys: " + accepted);
+                }
+            }
+        }
     }
 
     /** Keys MMAction2 acts on that this toolkit cannot honour: refused rather than ignored. */

@@ -64,6 +64,20 @@ class MmcvConfigTest {
     }
 
     @Test
+    void testTakesOutputConfigAndEvalConfigAsToolsTestPyDoes() throws IOException {
+        Path result = dir.resolve("r.json");
+        Path f = config("test.yaml", "_base_: [" + E2E + "]\noutput_config:\n  out: " + result + "\n"
+                + "eval_config:\n  metrics: top_k_accuracy\n");
+        CliRun r = CliRun.of("test", f.toString(), CHECKPOINT);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(result));
+        assertTrue(r.out().contains("\ntop1_acc: "), r.out());
+        Path bad = config("bad.yaml", "_base_: [" + E2E + "]\neval_config:\n  metric: top_k_accuracy\n");
+        assertEquals("error: " + bad + ":3:3: eval_config.metric: unknown key 'metric'; accepted keys: metrics",
+                error(CliRun.of("print-config", bad.toString())));
+    }
+
+    @Test
     void featuresThatCannotBeHonouredAreRefusedWithOneLine() throws IOException {
         Path f = config("fp16.yaml", "_base_: [" + TINY + "]\nfp16:\n  loss_scale: 512.0\n");
         assertEquals("error: " + f + ":2:1: fp16: mixed-precision (fp16) training is not supported; remove the key "
