@@ -2,7 +2,6 @@ package org.slowfast.config;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The value checks every command runs when a config is loaded (print-config included), so that a config that
@@ -14,7 +13,7 @@ final class ConfigChecks {
             "Fixed");
     static final List<String> WARMUPS = List.of("linear", "constant", "exp");
     static final List<String> DATASET_TYPES = List.of("RawframeDataset", "VideoDataset");
-    private static final Set<String> SPLITS = Set.of("train", "val", "test");
+    private static final List<String> SPLITS = List.of("train", "val", "test");
 
     private final LoadedConfig loaded;
     private final Config cfg;
@@ -40,6 +39,9 @@ final class ConfigChecks {
         }
         if (cfg.optimizer() != null) {
             oneOf("optimizer.type", String.valueOf(cfg.optimizer().type()), List.of("SGD"));
+            if (cfg.optimizer().lr() == null) {
+                throw loaded.error("optimizer", "missing 'lr'");
+            }
         }
         workflow();
         onlyKeys("output_config", cfg.outputConfig(), "out");

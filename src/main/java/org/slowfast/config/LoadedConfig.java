@@ -103,6 +103,17 @@ public final class LoadedConfig {
         return new SlowfastException((o != null ? o : file) + ": " + keyPath + ": " + message);
     }
 
+    /**
+     * An error from code that knows the key path but not the file ({@code "lr_config.warmup_iters: ..."}), with the
+     * key's file, line and column; other errors are returned as they are.
+     */
+    public SlowfastException locate(SlowfastException e) {
+        String m = e.getMessage();
+        int colon = m.indexOf(": ");
+        String key = colon > 0 ? m.substring(0, colon) : "";
+        return key.matches("[a-z_][a-z0-9_.]*") && tree.originOf(key) != null ? error(key, m.substring(colon + 2)) : e;
+    }
+
     /** Fails with one line naming the first of the dotted key paths that is absent or null. */
     public void require(String... keyPaths) {
         for (String keyPath : keyPaths) {

@@ -111,8 +111,12 @@ public final class Trainer {
                 }
             }
             Object step = loaded.tree().get("lr_config") instanceof Map<?, ?> m ? m.get("step") : null;
-            LrSchedule schedule = new LrSchedule(cfg.lrConfig(), cfg.totalEpochs(), train.length(),
-                    step instanceof Number);
+            LrSchedule schedule;
+            try {
+                schedule = new LrSchedule(cfg.lrConfig(), cfg.totalEpochs(), train.length(), step instanceof Number);
+            } catch (SlowfastException e) {
+                throw loaded.locate(e);
+            }
             return run(train, shape, schedule, resume != null ? resume : load, checkpoint, resume != null);
         }
     }
