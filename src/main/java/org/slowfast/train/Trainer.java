@@ -33,6 +33,7 @@ import org.slowfast.config.LoadedConfig;
 import org.slowfast.config.OptimizerHookConfig;
 import org.slowfast.config.PreciseBnConfig;
 import org.slowfast.runtime.Devices;
+import org.slowfast.runtime.Progress;
 import org.slowfast.eval.Evaluator;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;
@@ -327,7 +328,7 @@ public final class Trainer {
             double[][] scores;
             int[] labels;
             int length;
-            try (BatchSource val = sources.val()) {
+            try (BatchSource val = sources.val(); Progress progress = Progress.start("val", val.size(), "videos")) {
                 scores = new double[val.size()][];
                 labels = new int[val.size()];
                 length = val.length();
@@ -346,6 +347,7 @@ public final class Trainer {
                             scores[b.indices()[n]] = row;
                             labels[b.indices()[n]] = b.labels()[n];
                         }
+                        progress.step(b.labels().length);
                     }
                 }
             }
