@@ -90,20 +90,12 @@ final class ConfigChecks {
         atLeast("data.videos_per_gpu", data.videosPerGpu(), 1);
         atLeast("data.workers_per_gpu", data.workersPerGpu(), 0);
         for (String split : SPLITS) {
-            DataConfig.DataloaderConfig d = switch (split) {
-                case "train" -> data.trainDataloader();
-                case "val" -> data.valDataloader();
-                default -> data.testDataloader();
-            };
+            DataConfig.DataloaderConfig d = data.dataloader(split);
             if (d != null) {
                 atLeast("data." + split + "_dataloader.videos_per_gpu", d.videosPerGpu(), 1);
                 atLeast("data." + split + "_dataloader.workers_per_gpu", d.workersPerGpu(), 0);
             }
-            DatasetConfig ds = switch (split) {
-                case "train" -> data.train();
-                case "val" -> data.val();
-                default -> data.test();
-            };
+            DatasetConfig ds = data.dataset(split);
             if (ds != null) {
                 oneOf("data." + split + ".type", String.valueOf(ds.type()), DATASET_TYPES);
             }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -141,13 +142,13 @@ public final class LoadedConfig {
                 || (root.get("train_cfg") == null && root.get("test_cfg") == null)) {
             return root;
         }
-        Map<String, Object> m = new java.util.LinkedHashMap<>((Map<String, Object>) model);
+        Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) model);
         for (String key : List.of("train_cfg", "test_cfg")) {
             if (root.get(key) != null && m.get(key) == null) {
                 m.put(key, root.get(key));
             }
         }
-        Map<String, Object> out = new java.util.LinkedHashMap<>(root);
+        Map<String, Object> out = new LinkedHashMap<>(root);
         out.put("model", m);
         return out;
     }

@@ -64,12 +64,10 @@ public abstract class ClipDataset {
      */
     public static ClipDataset build(LoadedConfig loaded, String split) {
         Config c = loaded.config();
-        DatasetConfig d = c.data() == null ? null : switch (split) {
-            case "train" -> c.data().train();
-            case "val" -> c.data().val();
-            case "test" -> c.data().test();
-            default -> throw new SlowfastException("unknown split '" + split + "' (train, val, test)");
-        };
+        if (!List.of("train", "val", "test").contains(split)) {
+            throw new SlowfastException("unknown split '" + split + "' (train, val, test)");
+        }
+        DatasetConfig d = c.data() == null ? null : c.data().dataset(split);
         if (d == null) {
             throw new SlowfastException(loaded.file() + ": missing required key 'data." + split + "'");
         }
