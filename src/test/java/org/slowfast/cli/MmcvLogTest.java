@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,8 +73,16 @@ class MmcvLogTest {
     @Test
     void warningsReachTheLogAndTheDumpedConfigIsTheEffectiveOne() throws IOException {
         Path work = dir.resolve("work");
+        // the train list ten times over, and one clip without frames: the loader replaces it (1 of 21 samples)
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            list.addAll(Files.readAllLines(data.resolve("train_list_rawframes.txt")));
+        }
+        list.add("gone/clip 8 0");
+        Path trainList = Files.write(dir.resolve("train.txt"), list);
         // tiny_state.pth is another tiny SlowFast (fast base 2, 5 classes): some keys match, many do not
-        CliRun r = train(work, "--load-from", CHECKPOINT, "--seed", "7", "--gpus", "1");
+        CliRun r = train(work, "data.train.ann_file=" + trainList, "--load-from", CHECKPOINT, "--seed", "7", "--gpus",
+                "1");
         assertEquals(0, r.code(), r.err());
         Path textLog = only(work, ".log");
         List<String> log = Files.readAllLines(textLog);
@@ -82,6 +91,9 @@ class MmcvLogTest {
                 .toString());
         assertEquals(1, count(log, WARNING + "log_config.hooks: TensorboardLoggerHook is not supported and is "
                 + "ignored \\(TextLoggerHook is\\)"));
+        Path gone = data.resolve("rawframes/gone/clip");
+        assertTrue(count(log, WARNING + "replacing a sample that failed to load: " + Pattern.quote(gone.toString()) + ".*") >= 1, log.toString());
+        assertEquals(1, count(log, WARNING + "epoch 1: \\d+ of 21 samples failed to load and were replaced"));
         List<String> summary = log.stream().filter(l -> l.matches(WARNING + ".*do not match exactly.*")).toList();
         assertEquals(1, summary.size(), log.toString());
         assertTrue(summary.get(0).contains(CHECKPOINT + ": the model and loaded state dict do not match exactly; "
