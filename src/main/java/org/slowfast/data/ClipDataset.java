@@ -71,6 +71,13 @@ public abstract class ClipDataset {
         if (d == null) {
             throw new SlowfastException(loaded.file() + ": missing required key 'data." + split + "'");
         }
+        String key = "data." + split;
+        if (d.annFile() == null) {
+            throw loaded.error(key, "ann_file is not set");
+        }
+        if (d.pipeline() == null || d.pipeline().isEmpty()) {
+            throw loaded.error(key + ".pipeline", "the pipeline is empty");
+        }
         Integer classes = c.model() != null && c.model().clsHead() != null ? c.model().clsHead().numClasses() : null;
         return of(d, !"train".equals(split) || d.testMode(), classes);
     }
