@@ -9,10 +9,10 @@ import java.util.Map;
  * features this toolkit cannot honour. Each problem is one error naming the file, line and key path.
  */
 final class ConfigChecks {
-    static final List<String> LR_POLICIES = List.of("CosineAnnealing", "cosineannealing", "step", "Step", "fixed",
+    private static final List<String> LR_POLICIES = List.of("CosineAnnealing", "cosineannealing", "step", "Step", "fixed",
             "Fixed");
-    static final List<String> WARMUPS = List.of("linear", "constant", "exp");
-    static final List<String> DATASET_TYPES = List.of("RawframeDataset", "VideoDataset");
+    private static final List<String> WARMUPS = List.of("linear", "constant", "exp");
+    private static final List<String> DATASET_TYPES = List.of("RawframeDataset", "VideoDataset");
     private static final List<String> SPLITS = List.of("train", "val", "test");
 
     private final LoadedConfig loaded;
@@ -32,7 +32,10 @@ final class ConfigChecks {
         data();
         if (cfg.lrConfig() != null) {
             LrConfig lr = cfg.lrConfig();
-            oneOf("lr_config.policy", lr.policy() == null ? "" : lr.policy(), LR_POLICIES);
+            if (lr.policy() == null) {
+                throw loaded.error("lr_config", "missing 'policy'");
+            }
+            oneOf("lr_config.policy", lr.policy(), LR_POLICIES);
             if (lr.warmup() != null) {
                 oneOf("lr_config.warmup", lr.warmup(), WARMUPS);
             }
