@@ -109,6 +109,11 @@ class MmcvConfigTest {
                 + "cosineannealing, step, Step, fixed, Fixed";
         assertEquals(poly, error(CliRun.of("print-config", f.toString())));
         assertEquals(poly, error(CliRun.of("train", f.toString())));
+        Path model = config("model.yaml", "_base_: [" + E2E + "]\nmodel:\n  backbone:\n    speed_ratio: 8\n");
+        String speed = "error: " + model + ":4:5: model.backbone.speed_ratio: must not exceed resample_rate (4) since "
+                + "the fast path samples every resample_rate // speed_ratio frames";
+        assertEquals(speed, error(CliRun.of("print-config", model.toString())));
+        assertEquals(speed, error(CliRun.of("test", model.toString(), CHECKPOINT, "--eval", "top_k_accuracy")));
         String image = "error: --cfg-options data.test.type=ImageDataset: data.test.type: 'ImageDataset' is not "
                 + "supported; accepted: RawframeDataset, VideoDataset";
         assertEquals(image, error(CliRun.of("print-config", E2E.toString(), "--cfg-options",
