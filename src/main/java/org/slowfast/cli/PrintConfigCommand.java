@@ -6,13 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.model.Recognizer3D;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code slowfast print-config}: the fully merged config, as MMAction2's {@code tools/analysis/print_config.py}. */
+/**
+ * {@code slowfast print-config}: the fully merged config, as MMAction2's {@code tools/analysis/print_config.py}, after
+ * the checks that train and test run on it (config values, and the model when there is one).
+ */
 @Command(name = "print-config", mixinStandardHelpOptions = true,
         description = "Print the fully merged config (YAML, or JSON with --json).")
 public final class PrintConfigCommand implements Callable<Integer> {
@@ -31,6 +35,9 @@ public final class PrintConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
+        if (cfg.tree().get("model") != null) {
+            Recognizer3D.build(cfg); // the model checks of train and test (structure only, no weights)
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? cfg.toJson() + System.lineSeparator() : cfg.toYaml());
         out.flush();

@@ -60,9 +60,19 @@ public final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        LoadedConfig cfg = LoadedConfig.load(config, eval.cfgOptions);
+        // as tools/test.py: the config's output_config.out and eval_config.metrics apply unless given here
+        if (out == null && cfg.config().outputConfig() != null && cfg.config().outputConfig().get("out") != null) {
+            out = Path.of(String.valueOf(cfg.config().outputConfig().get("out")));
+        }
+        if (eval.metrics.isEmpty() && cfg.config().evalConfig() != null
+                && cfg.config().evalConfig().get("metrics") != null) {
+            Object m = cfg.config().evalConfig().get("metrics");
+            (m instanceof List<?> l ? l : List.of(m)).forEach(x -> eval.metrics.add(String.valueOf(x)));
+        }
         if (out == null && eval.metrics().isEmpty()) {
             throw new SlowfastException("give at least one of --out FILE or --eval METRIC ... "
-                    + "(save or evaluate the results)");
+                    + "(or output_config.out / eval_config.metrics in the config) to save or evaluate the results");
         }
         if (out != null) {
             ResultsFile.checkFormat(out);
@@ -77,7 +87,6 @@ public final class TestCommand implements Callable<Integer> {
                 throw new SlowfastException("--average-clips: expected prob, score or none, got '" + averageClips + "'");
             }
         }
-        LoadedConfig cfg = LoadedConfig.load(config, eval.cfgOptions);
         cfg.require("model", "data.test");
         EvalReport report = eval.report(cfg, out == null ? null : ResultsFile.metricsPathFor(out));
         List<Device> devices = Devices.select(gpus, gpuIds);

@@ -11,11 +11,12 @@ import org.slowfast.data.pipeline.PipelineStep;
  * variable ({@code clip_len}, {@code vtest}, ...): accepted and kept in the merged tree and its dumps; keys inside
  * the sections stay strictly checked. Keys without meaning on the JVM ({@code dist_params},
  * {@code opencv_num_threads}, {@code mp_start_method}, {@code find_unused_parameters}, {@code cudnn_benchmark}) are
- * accepted and ignored; {@code fp16} and {@code multigrid} are refused (ConfigChecks). A top-level
- * {@code train_cfg}/{@code test_cfg} applies to the model, as in MMAction2. {@code omnisource} and {@code module_hooks}, which MMAction2's train.py writes into the
- * config it dumps, are accepted at their defaults (false, empty). The top-level "variables" of MMAction2 config
- * files ({@code dataset_type}, {@code img_norm_cfg}, {@code train_pipeline}, ...) are accepted so that a dumped
- * MMAction2 config loads as is.
+ * accepted and ignored; {@code fp16} and {@code multigrid} are refused (ConfigChecks). {@code test} honours
+ * {@code output_config.out} and {@code eval_config.metrics} as tools/test.py does. A top-level
+ * {@code train_cfg}/{@code test_cfg} applies to the model, as in MMAction2. {@code omnisource} and
+ * {@code module_hooks}, which MMAction2's train.py writes into the config it dumps, are accepted at their defaults
+ * (false, empty). The top-level "variables" of MMAction2 config files ({@code dataset_type}, {@code img_norm_cfg},
+ * {@code train_pipeline}, ...) are bound and checked so that a dumped MMAction2 config loads as is.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Config(

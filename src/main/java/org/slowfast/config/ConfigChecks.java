@@ -2,7 +2,6 @@ package org.slowfast.config;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The value checks every command runs when a config is loaded (print-config included), so that a config that
@@ -10,11 +9,11 @@ import java.util.Set;
  * features this toolkit cannot honour. Each problem is one error naming the file, line and key path.
  */
 final class ConfigChecks {
-    static final List<String> LR_POLICIES = List.of("CosineAnnealing", "cosineannealing", "step", "Step", "fixed",
+    private static final List<String> LR_POLICIES = List.of("CosineAnnealing", "cosineannealing", "step", "Step", "fixed",
             "Fixed");
-    static final List<String> WARMUPS = List.of("linear", "constant", "exp");
-    static final List<String> DATASET_TYPES = List.of("RawframeDataset", "VideoDataset");
-    private static final Set<String> SPLITS = Set.of("train", "val", "test");
+    private static final List<String> WARMUPS = List.of("linear", "constant", "exp");
+    private static final List<String> DATASET_TYPES = List.of("RawframeDataset", "VideoDataset");
+    private static final List<String> SPLITS = List.of("train", "val", "test");
 
     private final LoadedConfig loaded;
     private final Config cfg;
@@ -33,15 +32,34 @@ final class ConfigChecks {
         data();
         if (cfg.lrConfig() != null) {
             LrConfig lr = cfg.lrConfig();
-            oneOf("lr_config.policy", lr.policy() == null ? "" : lr.policy(), LR_POLICIES);
+            if (lr.policy() == null) {
+                throw loaded.error("lr_config", "missing 'policy'");
+            }
+            oneOf("lr_config.policy", lr.policy(), LR_POLICIES);
             if (lr.warmup() != null) {
                 oneOf("lr_config.warmup", lr.warmup(), WARMUPS);
             }
         }
         if (cfg.optimizer() != null) {
             oneOf("optimizer.type", String.valueOf(cfg.optimizer().type()), List.of("SGD"));
+            if (cfg.optimizer().lr() == null) {
+                throw loaded.error("optimizer", "missing 'lr'");
+            }
         }
         workflow();
+        onlyKeys("output_config", cfg.outputConfig(), "out");
+        onlyKeys("eval_config", cfg.evalConfig(), "metrics");
+    }
+
+    /** tools/test.py's output_config / eval_config: the keys that test honours. */
+    private void onlyKeys(String section, Map<String, Object> dict, String accepted) {
+        if (dict != null) {
+            for (String key : dict.keySet()) {
+                if (!accepted.equals(key)) {
+                    throw loaded.error(section + "." + key, "unknown key '" + key + "'; accepted keys: " + accepted);
+                }
+            }
+        }
     }
 
     /** Keys MMAction2 acts on that this toolkit cannot honour: refused rather than ignored. */
@@ -75,20 +93,12 @@ final class ConfigChecks {
         atLeast("data.videos_per_gpu", data.videosPerGpu(), 1);
         atLeast("data.workers_per_gpu", data.workersPerGpu(), 0);
         for (String split : SPLITS) {
-            DataConfig.DataloaderConfig d = switch (split) {
-                case "train" -> data.trainDataloader();
-                case "val" -> data.valDataloader();
-                default -> data.testDataloader();
-            };
+            DataConfig.DataloaderConfig d = data.dataloader(split);
             if (d != null) {
                 atLeast("data." + split + "_dataloader.videos_per_gpu", d.videosPerGpu(), 1);
                 atLeast("data." + split + "_dataloader.workers_per_gpu", d.workersPerGpu(), 0);
             }
-            DatasetConfig ds = switch (split) {
-                case "train" -> data.train();
-                case "val" -> data.val();
-                default -> data.test();
-            };
+            DatasetConfig ds = data.dataset(split);
             String key = "data." + split;
             while (ds != null && DatasetConfig.REPEAT_DATASET.equals(ds.type())) {
                 if (ds.dataset() == null) {

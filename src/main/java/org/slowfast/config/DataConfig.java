@@ -25,6 +25,26 @@ public record DataConfig(
         }
     }
 
+    /** The dataset dict of a split: "train", "val" or "test" (else null), as data.train / val / test. */
+    public DatasetConfig dataset(String split) {
+        return switch (split) {
+            case "train" -> train;
+            case "val" -> val;
+            case "test" -> test;
+            default -> null;
+        };
+    }
+
+    /** The {@code data.<split>_dataloader} override of a split, or null. */
+    public DataloaderConfig dataloader(String split) {
+        return switch (split) {
+            case "train" -> trainDataloader;
+            case "val" -> valDataloader;
+            case "test" -> testDataloader;
+            default -> null;
+        };
+    }
+
     /**
      * {@code data.*_dataloader}: {@code build_dataloader} arguments that override {@code data}'s for one split;
      * {@code pin_memory} and {@code persistent_workers} are accepted and ignored.

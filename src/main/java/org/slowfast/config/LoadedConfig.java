@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -103,6 +104,17 @@ public final class LoadedConfig {
         return new SlowfastException((o != null ? o : file) + ": " + keyPath + ": " + message);
     }
 
+    /**
+     * An error from code that knows the key path but not the file ({@code "lr_config.warmup_iters: ..."}), with the
+     * key's file, line and column; other errors are returned as they are.
+     */
+    public SlowfastException locate(SlowfastException e) {
+        String m = e.getMessage();
+        int colon = m.indexOf(": ");
+        String key = colon > 0 ? m.substring(0, colon) : "";
+        return key.matches("[a-z_][a-z0-9_.]*") && tree.originOf(key) != null ? error(key, m.substring(colon + 2)) : e;
+    }
+
     /** Fails with one line naming the first of the dotted key paths that is absent or null. */
     public void require(String... keyPaths) {
         for (String keyPath : keyPaths) {
@@ -130,13 +142,13 @@ public final class LoadedConfig {
                 || (root.get("train_cfg") == null && root.get("test_cfg") == null)) {
             return root;
         }
-        Map<String, Object> m = new java.util.LinkedHashMap<>((Map<String, Object>) model);
+        Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) model);
         for (String key : List.of("train_cfg", "test_cfg")) {
             if (root.get(key) != null && m.get(key) == null) {
                 m.put(key, root.get(key));
             }
         }
-        Map<String, Object> out = new java.util.LinkedHashMap<>(root);
+        Map<String, Object> out = new LinkedHashMap<>(root);
         out.put("model", m);
         return out;
     }

@@ -77,14 +77,19 @@ public abstract class ClipDataset {
      */
     public static ClipDataset build(LoadedConfig loaded, String split) {
         Config c = loaded.config();
-        DatasetConfig d = c.data() == null ? null : switch (split) {
-            case "train" -> c.data().train();
-            case "val" -> c.data().val();
-            case "test" -> c.data().test();
-            default -> throw new SlowfastException("unknown split '" + split + "' (train, val, test)");
-        };
+        if (!List.of("train", "val", "test").contains(split)) {
+            throw new SlowfastException("unknown split '" + split + "' (train, val, test)");
+        }
+        DatasetConfig d = c.data() == null ? null : c.data().dataset(split);
         if (d == null) {
             throw new SlowfastException(loaded.file() + ": missing required key 'data." + split + "'");
+        }
+        String key = "data." + split;
+        if (d.annFile() == null) {
+            throw loaded.error(key, "ann_file is not set");
+        }
+        if (d.pipeline() == null || d.pipeline().isEmpty()) {
+            throw loaded.error(key + ".pipeline", "the pipeline is empty");
         }
         Integer classes = c.model() != null && c.model().clsHead() != null ? c.model().clsHead().numClasses() : null;
         return of(d, !"train".equals(split) || d.testMode(), classes);

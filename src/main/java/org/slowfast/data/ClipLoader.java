@@ -87,11 +87,7 @@ public final class ClipLoader implements BatchSource {
         requireModelInput(loaded, split);
         ClipDataset dataset = ClipDataset.build(loaded, split);
         DataConfig data = loaded.config().data();
-        DataConfig.DataloaderConfig over = switch (split) {
-            case "train" -> data.trainDataloader();
-            case "val" -> data.valDataloader();
-            default -> data.testDataloader();
-        };
+        DataConfig.DataloaderConfig over = data.dataloader(split);
         Integer perGpu = over != null && over.videosPerGpu() != null ? over.videosPerGpu() : data.videosPerGpu();
         int workers = over != null && over.workersPerGpu() != null ? over.workersPerGpu() : data.workersPerGpu();
         boolean train = "train".equals(split);
@@ -105,11 +101,7 @@ public final class ClipLoader implements BatchSource {
     /** Batches need a model input: the split's pipeline must end its frames with FormatShape (an error naming the key). */
     private static void requireModelInput(LoadedConfig loaded, String split) {
         DataConfig data = loaded.config().data();
-        DatasetConfig d = data == null ? null : switch (split) {
-            case "train" -> data.train();
-            case "val" -> data.val();
-            default -> data.test();
-        };
+        DatasetConfig d = data == null ? null : data.dataset(split);
         if (d != null && d.pipeline() != null && !d.pipeline().isEmpty()
                 && d.pipeline().stream().noneMatch(FormatShape.class::isInstance)) {
             throw loaded.error("data." + split + ".pipeline", "the pipeline has no FormatShape step, so it gives no "

@@ -54,19 +54,23 @@ public final class StateDicts {
     /** Keys that did not load: absent from the source, unknown to the model, or of another shape. */
     public record LoadResult(List<String> missing, List<String> unexpected, List<String> shapeMismatched) {}
 
+    /** The keys of a state dict that load into a model, and those that do not. */
+    private record Match(LoadResult result, List<StateEntry> loadable) {}
+
     /**
-     * Copies a state dict into an initialised model. Strict: any missing, unexpected or shape-mismatched key fails
-     * with one line naming {@code source} (at most 10 keys of each kind, then a count) and nothing is loaded.
-     * Lenient ({@code load_from}): matching keys load and one warning lists the others, as mmcv's
-     * {@code load_state_dict}; a checkpoint with no matching key at all fails.
+     * Fails as {@link #load} would, without touching the model (which needs no weights): strict, on any
+     * missing, unexpected or shape-mismatched key; lenient, when no key matches at all.
      */
-    public static LoadResult load(Recognizer3D model, Map<String, Tensor> state, boolean strict, String source) {
-        List<StateEntry> entries = model.stateEntries();
+    public static LoadResult check(Recognizer3D model, Map<String, Tensor> state, boolean strict, String source) {
+        return match(model, state, strict, source).result();
+    }
+
+    private static Match match(Recognizer3D model, Map<String, Tensor> state, boolean strict, String source) {
         List<String> missing = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
         Set<String> unexpected = new LinkedHashSet<>(state.keySet());
         List<StateEntry> loadable = new ArrayList<>();
-        for (StateEntry e : entries) {
+        for (StateEntry e : model.stateEntries()) {
             unexpected.remove(e.key());
             Tensor t = state.get(e.key());
             if (t == null) {
@@ -91,7 +95,22 @@ public final class StateDicts {
                     + " keys, for example " + String.join(", ", state.keySet().stream().limit(3).toList())
                     + "); is it a checkpoint of another model?");
         }
-        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
+        return new Match(result, loadable);
+    }
+
+    /**
+     * Copies a state dict into an initialised model. Strict: any missing, unexpected or shape-mismatched key fails
+     * with one line naming {@code source} (at most 10 keys of each kind, then a count) and nothing is loaded.
+     * Lenient ({@code load_from}): matching keys load and one warning lists the others, as mmcv's
+     * {@code load_state_dict}; a checkpoint with no matching key at all fails.
+     */
+    public static LoadResult load(Recognizer3D model, Map<String, Tensor> state, boolean strict, String source) {
+        Match match = match(model, state, strict, source);
+        LoadResult result = match.result();
+        List<String> missing = result.missing();
+        List<String> mismatched = result.shapeMismatched();
+        List<StateEntry> loadable = match.loadable();
+        if (!missing.isEmpty() || !result.unexpected().isEmpty() || !mismatched.isEmpty()) {
             List<String> parts = new ArrayList<>();
             describe(parts, "unexpected key in source state_dict", result.unexpected());
             describe(parts, "missing keys in source state_dict", missing);

@@ -1,22 +1,25 @@
 package org.slowfast.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import java.nio.FloatBuffer;
 
-/** Writing host values into an existing (parameter) array in place, whatever its dtype. */
+/**
+ * Writing host values into an existing (parameter) array, whatever its dtype. The array object keeps its identity
+ * and its requires-grad flag but takes over a fresh native tensor: DJL's in-place {@code set(Buffer)} goes through
+ * libtorch's deprecated {@code AutoNonVariableTypeMode}, whose warning users should not see.
+ */
 final class TensorArrays {
     private TensorArrays() {}
 
     static void write(NDArray target, float[] values) {
-        if (target.getDataType() == DataType.FLOAT32) {
-            target.set(FloatBuffer.wrap(values));
-            return;
+        NDArray owned;
+        try (NDArray wrapped = target.getManager().create(values, target.getShape())) {
+            // create() wraps a direct buffer that must not outlive its array: copy into memory libtorch owns
+            owned = wrapped.getDataType() == target.getDataType() ? wrapped.duplicate()
+                    : wrapped.toType(target.getDataType(), true);
         }
-        try (NDArray tmp = target.getManager().create(values, target.getShape())) {
-            try (NDArray cast = tmp.toType(target.getDataType(), true)) {
-                target.set(cast.toByteBuffer());
-            }
+        if (target.hasGradient()) {
+            owned.setRequiresGradient(true);
         }
+        target.intern(owned);
     }
 }

@@ -33,8 +33,14 @@ public final class Progress implements AutoCloseable {
         this.lines = lines;
     }
 
-    /** A progress display over {@code total} items named {@code unit} (plural, e.g. "videos"). */
+    /**
+     * A progress display over {@code total} items named {@code unit} (plural, e.g. "videos"); silent for a single
+     * item (demo's one video).
+     */
     public static Progress start(String task, long total, String unit) {
+        if (total <= 1) {
+            return new Progress(task, total, unit, null, null);
+        }
         if (System.console() != null) {
             return new Progress(task, total, unit, new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
                     .setUnit(" " + unit, 1).showSpeed().setSpeedUnit(ChronoUnit.SECONDS)
@@ -48,6 +54,9 @@ public final class Progress implements AutoCloseable {
         done += n;
         if (bar != null) {
             bar.stepBy(n);
+            return;
+        }
+        if (lines == null) {
             return;
         }
         long now = System.nanoTime();

@@ -22,6 +22,7 @@ public final class DatasetSources implements Trainer.Sources {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetSources.class);
     private final LoadedConfig loaded;
     private final int devices;
+
     private DatasetSources(LoadedConfig loaded, int devices) {
         this.loaded = loaded;
         this.devices = devices;
@@ -38,7 +39,7 @@ public final class DatasetSources implements Trainer.Sources {
         Map<String, Object> synthetic = loaded.config().syntheticData();
         Path out = synthetic == null ? null
                 : Path.of(String.valueOf(synthetic.getOrDefault("out_dir", "data/synthetic")));
-        if (out != null && !Files.exists(out) && !Files.exists(trainList) && isInside(trainList, out)) {
+        if (out != null && !Files.exists(out) && isInside(trainList, out)) {
             SyntheticDataset.Options o = syntheticOptions(synthetic);
             LOG.info("{} is missing: generating the synthetic dataset ({} classes x {} videos) in {}",
                     trainList, o.classes(), o.videosPerClass(), out);

@@ -33,6 +33,7 @@ import org.slowfast.config.LoadedConfig;
 import org.slowfast.config.OptimizerHookConfig;
 import org.slowfast.config.PreciseBnConfig;
 import org.slowfast.runtime.Devices;
+import org.slowfast.runtime.Progress;
 import org.slowfast.eval.Evaluator;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;
@@ -98,13 +99,17 @@ public final class Trainer {
         Path load = resume != null ? null : options.loadFrom() != null ? options.loadFrom()
                 : cfg.loadFrom() != null ? Path.of(cfg.loadFrom()) : null;
         Checkpoint checkpoint = resume != null ? PthReader.read(resume) : load != null ? PthReader.read(load) : null;
+        Recognizer3D structure = Recognizer3D.build(loaded); // model keys checked; no weights allocated
+        if (checkpoint != null) {
+            StateDicts.check(structure, checkpoint.stateDict(), resume != null,
+                    (resume != null ? resume : load).toString());
+        }
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("work_dir", workDir.toString());
         set.put("resume_from", resume == null ? null : resume.toString());
         set.put("load_from", load == null ? null : load.toString());
         set.put("seed", options.seed());
-        LoadedConfig effective = loaded.with(set);
-        configDump = effective.toYaml();
+        configDump = loaded.with(set).toYaml();
         try (BatchSource train = sources.train(options.seed())) {
             Shape shape = inputShape(train);
             if (options.validate()) {
@@ -112,11 +117,19 @@ public final class Trainer {
                     val.sampleShape();
                 }
             }
-            return run(train, shape, resume != null ? resume : load, checkpoint, resume != null);
+            Object step = loaded.tree().get("lr_config") instanceof Map<?, ?> m ? m.get("step") : null;
+            LrSchedule schedule;
+            try {
+                schedule = new LrSchedule(cfg.lrConfig(), cfg.totalEpochs(), train.length(), step instanceof Number);
+            } catch (SlowfastException e) {
+                throw loaded.locate(e);
+            }
+            return run(train, shape, schedule, resume != null ? resume : load, checkpoint, resume != null);
         }
     }
 
-    private Path run(BatchSource train, Shape shape, Path ckptFile, Checkpoint checkpoint, boolean resuming) {
+    private Path run(BatchSource train, Shape shape, LrSchedule schedule, Path ckptFile, Checkpoint checkpoint,
+            boolean resuming) {
         Path workDir = options.workDir();
         try {
             Files.createDirectories(workDir);
@@ -156,7 +169,7 @@ public final class Trainer {
                 meta.put("hook_msgs", new LinkedHashMap<>());
             }
             log.meta(meta);
-            Run run = new Run(log, train, dp, optimizer, totalEpochs, meta, timestamp);
+            Run run = new Run(log, train, dp, optimizer, schedule, totalEpochs, meta);
             run.restore(ckptFile, checkpoint, resuming);
             run.loop(terminal);
             if (options.testLast() || options.testBest()) {
@@ -206,16 +219,15 @@ public final class Trainer {
         int epoch;
         long iter;
 
-        Run(TrainLog log, BatchSource train, DataParallel dp, TorchSgd optimizer, int totalEpochs,
-                Map<String, Object> meta, String timestamp) {
+        Run(TrainLog log, BatchSource train, DataParallel dp, TorchSgd optimizer, LrSchedule schedule,
+                int totalEpochs, Map<String, Object> meta) {
             this.log = log;
             this.train = train;
             this.dp = dp;
             this.optimizer = optimizer;
             this.totalEpochs = totalEpochs;
             this.meta = meta;
-            Object step = loaded.tree().get("lr_config") instanceof Map<?, ?> m ? m.get("step") : null;
-            this.schedule = new LrSchedule(cfg.lrConfig(), totalEpochs, train.length(), step instanceof Number);
+            this.schedule = schedule;
         }
 
         /** Restores a checkpoint read before the run: all state when resuming, else the weights (non-strict). */
@@ -325,7 +337,7 @@ public final class Trainer {
             double[][] scores;
             int[] labels;
             int length;
-            try (BatchSource val = sources.val()) {
+            try (BatchSource val = sources.val(); Progress progress = Progress.start("val", val.size(), "videos")) {
                 scores = new double[val.size()][];
                 labels = new int[val.size()];
                 length = val.length();
@@ -344,6 +356,7 @@ public final class Trainer {
                             scores[b.indices()[n]] = row;
                             labels[b.indices()[n]] = b.labels()[n];
                         }
+                        progress.step(b.labels().length);
                     }
                 }
             }

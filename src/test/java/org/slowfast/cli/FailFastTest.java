@@ -110,6 +110,15 @@ class FailFastTest {
     }
 
     @Test
+    void scheduleErrorsNameTheConfigLineBeforeAnyLog() {
+        Path work = dir.resolve("work");
+        String msg = error(train(work, "lr_config.min_lr=null"));
+        assertTrue(msg.matches("error: .*/slowfast_tiny_synthetic\\.yaml:\\d+:\\d+: lr_config: CosineAnnealing needs "
+                + "exactly one of min_lr and min_lr_ratio"), msg);
+        assertFalse(Files.exists(work));
+    }
+
+    @Test
     void aMissingResumeCheckpointLeavesNoLogFiles() {
         Path work = dir.resolve("work");
         CliRun r = train(work, "--resume-from", "nope.pth");

@@ -64,6 +64,20 @@ class MmcvConfigTest {
     }
 
     @Test
+    void testTakesOutputConfigAndEvalConfigAsToolsTestPyDoes() throws IOException {
+        Path result = dir.resolve("r.json");
+        Path f = config("test.yaml", "_base_: [" + E2E + "]\noutput_config:\n  out: " + result + "\n"
+                + "eval_config:\n  metrics: top_k_accuracy\n");
+        CliRun r = CliRun.of("test", f.toString(), CHECKPOINT);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(result));
+        assertTrue(r.out().contains("\ntop1_acc: "), r.out());
+        Path bad = config("bad.yaml", "_base_: [" + E2E + "]\neval_config:\n  metric: top_k_accuracy\n");
+        assertEquals("error: " + bad + ":3:3: eval_config.metric: unknown key 'metric'; accepted keys: metrics",
+                error(CliRun.of("print-config", bad.toString())));
+    }
+
+    @Test
     void featuresThatCannotBeHonouredAreRefusedWithOneLine() throws IOException {
         Path f = config("fp16.yaml", "_base_: [" + TINY + "]\nfp16:\n  loss_scale: 512.0\n");
         assertEquals("error: " + f + ":2:1: fp16: mixed-precision (fp16) training is not supported; remove the key "
@@ -95,6 +109,11 @@ class MmcvConfigTest {
                 + "cosineannealing, step, Step, fixed, Fixed";
         assertEquals(poly, error(CliRun.of("print-config", f.toString())));
         assertEquals(poly, error(CliRun.of("train", f.toString())));
+        Path model = config("model.yaml", "_base_: [" + E2E + "]\nmodel:\n  backbone:\n    speed_ratio: 8\n");
+        String speed = "error: " + model + ":4:5: model.backbone.speed_ratio: must not exceed resample_rate (4) since "
+                + "the fast path samples every resample_rate // speed_ratio frames";
+        assertEquals(speed, error(CliRun.of("print-config", model.toString())));
+        assertEquals(speed, error(CliRun.of("test", model.toString(), CHECKPOINT, "--eval", "top_k_accuracy")));
         String image = "error: --cfg-options data.test.type=ImageDataset: data.test.type: 'ImageDataset' is not "
                 + "supported; accepted: RawframeDataset, VideoDataset";
         assertEquals(image, error(CliRun.of("print-config", E2E.toString(), "--cfg-options",
