@@ -85,10 +85,13 @@ public abstract class ClipDataset {
             throw new SlowfastException(loaded.file() + ": missing required key 'data." + split + "'");
         }
         String key = "data." + split;
-        if (d.annFile() == null) {
+        for (DatasetConfig inner = d; inner != d.base(); inner = inner.dataset()) {
+            key += ".dataset";
+        }
+        if (d.base().annFile() == null) {
             throw loaded.error(key, "ann_file is not set");
         }
-        if (d.pipeline() == null || d.pipeline().isEmpty()) {
+        if (d.base().pipeline() == null || d.base().pipeline().isEmpty()) {
             throw loaded.error(key + ".pipeline", "the pipeline is empty");
         }
         Integer classes = c.model() != null && c.model().clsHead() != null ? c.model().clsHead().numClasses() : null;
