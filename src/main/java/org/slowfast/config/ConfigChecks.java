@@ -9,8 +9,8 @@ import java.util.Map;
  * features this toolkit cannot honour. Each problem is one error naming the file, line and key path.
  */
 final class ConfigChecks {
-    private static final List<String> LR_POLICIES = List.of("CosineAnnealing", "cosineannealing", "step", "Step", "fixed",
-            "Fixed");
+    private static final List<String> LR_POLICIES = List.of("CosineAnnealing", "cosineannealing", "step", "Step",
+            "fixed", "Fixed");
     private static final List<String> WARMUPS = List.of("linear", "constant", "exp");
     private static final List<String> DATASET_TYPES = List.of("RawframeDataset", "VideoDataset");
     private static final List<String> SPLITS = List.of("train", "val", "test");

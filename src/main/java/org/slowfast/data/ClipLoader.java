@@ -98,7 +98,7 @@ public final class ClipLoader implements BatchSource {
                 maxFailureShare), warnings);
     }
 
-    /** Batches need a model input: the split's pipeline must end its frames with FormatShape (an error naming the key). */
+    /** Batches need a model input: the split's pipeline must have a FormatShape step (else an error naming the key). */
     private static void requireModelInput(LoadedConfig loaded, String split) {
         DataConfig data = loaded.config().data();
         DatasetConfig d = data == null ? null : data.dataset(split);

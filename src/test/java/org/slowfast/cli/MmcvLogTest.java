@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slowfast.data.video.IndexedClip;
+import org.slowfast.data.video.VideoWriter;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;
 import org.slowfast.io.PthWriter;
@@ -92,7 +94,8 @@ class MmcvLogTest {
         assertEquals(1, count(log, WARNING + "log_config.hooks: TensorboardLoggerHook is not supported and is "
                 + "ignored \\(TextLoggerHook is\\)"));
         Path gone = data.resolve("rawframes/gone/clip");
-        assertTrue(count(log, WARNING + "replacing a sample that failed to load: " + Pattern.quote(gone.toString()) + ".*") >= 1, log.toString());
+        assertTrue(count(log, WARNING + "replacing a sample that failed to load: " + Pattern.quote(gone.toString())
+                + ".*") >= 1, log.toString());
         assertEquals(1, count(log, WARNING + "epoch 1: \\d+ of 21 samples failed to load and were replaced"));
         List<String> summary = log.stream().filter(l -> l.matches(WARNING + ".*do not match exactly.*")).toList();
         assertEquals(1, summary.size(), log.toString());
@@ -131,24 +134,41 @@ class MmcvLogTest {
         assertFalse(Files.exists(work));
     }
 
-    @Test
-    void testPrintsProgressLinesWhenStderrIsNotATerminal() {
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CliRun r;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            r = CliRun.of("test", TEST_CONFIG, CHECKPOINT, "--eval", "top_k_accuracy");
-        } finally {
-            System.setErr(stderr);
+    /** A CLI run with System.err captured: the run and the stderr lines. */
+    private record Captured(CliRun run, List<String> stderr) {
+        static Captured of(String... args) {
+            PrintStream stderr = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try {
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                CliRun r = CliRun.of(args);
+                return new Captured(r, err.toString(StandardCharsets.UTF_8).lines().toList());
+            } finally {
+                System.setErr(stderr);
+            }
         }
-        assertEquals(0, r.code(), r.err());
-        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
-        // the first batch (4 videos) and the end; the e2e loader batches 4 videos
-        assertTrue(lines.stream().anyMatch(l -> l.matches("test: 4/6 videos, [0-9.]+ videos/s, elapsed: \\d+s, "
-                + "ETA: \\d+s")), lines.toString());
-        assertTrue(lines.stream().anyMatch(l -> l.matches("test: 6/6 videos, [0-9.]+ videos/s, elapsed: \\d+s, "
-                + "ETA: 0s")), lines.toString());
+
+        boolean has(String regex) {
+            return stderr.stream().anyMatch(l -> l.matches(regex));
+        }
+    }
+
+    @Test
+    void longLoopsPrintProgressLinesWhenStderrIsNotATerminal() throws Exception {
+        Captured test = Captured.of("test", TEST_CONFIG, CHECKPOINT, "--eval", "top_k_accuracy");
+        assertEquals(0, test.run().code(), test.run().err());
+        // the first batch (the e2e loader batches 4 videos) and the end
+        assertTrue(test.has("test: 4/6 videos, [0-9.]+ videos/s, elapsed: \\d+s, ETA: \\d+s"),
+                test.stderr().toString());
+        assertTrue(test.has("test: 6/6 videos, [0-9.]+ videos/s, elapsed: \\d+s, ETA: 0s"), test.stderr().toString());
+
+        Path src = dir.resolve("videos");
+        IndexedClip.write(src.resolve("a/one.mp4"), 32, 24, 4, VideoWriter.Codec.H264, 10);
+        IndexedClip.write(src.resolve("a/two.mp4"), 32, 24, 4, VideoWriter.Codec.H264, 10);
+        Captured frames = Captured.of("build-rawframes", src.toString(), dir.resolve("frames").toString());
+        assertEquals(0, frames.run().code(), frames.run().err());
+        assertTrue(frames.has("build-rawframes: 1/2 videos, .*"), frames.stderr().toString());
+        assertTrue(frames.has("build-rawframes: 2/2 videos, .*, ETA: 0s"), frames.stderr().toString());
     }
 
     @Test
