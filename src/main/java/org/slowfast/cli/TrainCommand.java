@@ -82,6 +82,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedConfig loaded = LoadedConfig.load(config, cfgOptions);
+        if (testLast || testBest) {
+            loaded.require("data.test"); // fail now rather than after training
+        }
         Config cfg = loaded.config();
         List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds
                 : devices == null && cfg.gpuIds() != null ? cfg.gpuIds() : null;

@@ -47,6 +47,16 @@ class NumpyPickleTest {
     }
 
     @Test
+    void moreThanOneBatchMatchesCPythonsDigest() throws Exception {
+        List<float[]> rows = new ArrayList<>();
+        for (int n = 0; n < 1001; n++) {
+            rows.add(new float[] {(float) (n / 7.0)});
+        }
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(NumpyPickle.float32Rows(rows));
+        assertEquals(Files.readString(DIR.resolve("scores_1001.sha256")).strip(), hex(digest));
+    }
+
+    @Test
     void smallListsMatchCPythonsAppendAndEmptyForms() {
         // pickle.dumps([np.array([1, 2, 3], np.float32)], protocol=2) and pickle.dumps([], protocol=2)
         String one = "80025d7100636e756d70792e636f72652e6d756c746961727261790a5f7265636f6e7374727563740a7101636e756d70790a"
