@@ -11,8 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
@@ -62,8 +60,7 @@ public final class CheckVideosCommand implements Callable<Integer> {
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         ClipDataset dataset = ClipDataset.build(cfg, split);
         VideoCheck.requireDecodeStep(dataset, cfg.file() + ": data." + split + ".pipeline");
-        boolean videos = "VideoDataset".equals(dataset.config().type());
-        if (remove && !videos) {
+        if (remove && !"VideoDataset".equals(dataset.config().type())) {
             throw new SlowfastException("--remove-corrupted-videos: data." + split + " is a "
                     + dataset.config().type() + ", not a VideoDataset");
         }
@@ -98,8 +95,7 @@ public final class CheckVideosCommand implements Callable<Integer> {
     private String[] check(ClipDataset dataset) throws InterruptedException {
         String[] problems = new String[dataset.size()];
         ExecutorService pool = Executors.newFixedThreadPool(numWorkers);
-        try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("check")
-                .setInitialMax(problems.length).setUnit(" videos", 1).setStyle(ProgressBarStyle.ASCII).build()) {
+        try (ProgressBar bar = TerminalProgress.of("check", problems.length, "videos")) {
             List<Future<?>> jobs = new ArrayList<>();
             for (int i = 0; i < problems.length; i++) {
                 int index = i;

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.Frame;
@@ -110,9 +108,7 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
                         + classifier.numClasses() + " classes");
             }
             Run run = new Run(classifier, names, overlay, source.totalFrames());
-            try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("demo")
-                    .setInitialMax(source.totalFrames()).setUnit(" frames", 1).setStyle(ProgressBarStyle.ASCII)
-                    .build()) {
+            try (ProgressBar bar = TerminalProgress.of("demo", source.totalFrames(), "frames")) {
                 source.readAll((index, frame) -> {
                     run.frame(index + 1, frame, source.frameRate());
                     if (bar != null) {
