@@ -48,7 +48,7 @@ public final class BuildRawframesCommand implements Callable<Integer> {
             throw new SlowfastException("--new-short must be >= 0, got " + newShort);
         }
         List<Path> videos = VideoFiles.find(src, level, ext);
-        return VideoJobs.run(videos, numWorkers, "extracted", video -> {
+        return VideoJobs.run(videos, numWorkers, "extract", "extracted", video -> {
             Path frameDir = VideoFiles.mirror(src, video, out, "");
             return RawframeExtractor.isDone(frameDir) ? null : RawframeExtractor.extract(video, frameDir, newShort);
         }, spec.commandLine().getErr());

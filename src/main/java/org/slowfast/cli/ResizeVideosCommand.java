@@ -56,7 +56,7 @@ public final class ResizeVideosCommand implements Callable<Integer> {
         }
         List<Path> videos = VideoFiles.find(src, level, ext);
         int gop = dense ? 16 : 250;
-        return VideoJobs.run(videos, numWorkers, "resized", video -> {
+        return VideoJobs.run(videos, numWorkers, "resize", "resized", video -> {
             Path target = VideoFiles.mirror(src, video, out, ".mp4");
             return Files.isRegularFile(target) ? null : VideoResizer.resize(video, target, shortSide, gop);
         }, spec.commandLine().getErr());

@@ -11,11 +11,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import me.tongfei.progressbar.ProgressBar;
 import org.slowfast.SlowfastException;
 
 /**
  * One job per video file on a pool of workers, for the resumable dataset tools (build-rawframes, resize-videos):
- * finished outputs are skipped, each failure is one {@code failed: ...} line, and a summary line follows.
+ * finished outputs are skipped, each failure is one {@code failed: ...} line, a progress bar runs on a terminal, and
+ * a summary line follows.
  */
 final class VideoJobs {
     /** The work on one video: null when its output already exists, else the number of frames it wrote. */
@@ -26,8 +28,11 @@ final class VideoJobs {
 
     private VideoJobs() {}
 
-    /** Runs the jobs and prints "N videos: D VERB (F frames), S already done, X failed"; returns 1 if any failed. */
-    static int run(List<Path> videos, int workers, String verb, Job job, PrintWriter err)
+    /**
+     * Runs the jobs (progress bar named {@code task}) and prints "N videos: D VERB (F frames), S already done, X
+     * failed"; returns 1 if any failed.
+     */
+    static int run(List<Path> videos, int workers, String task, String verb, Job job, PrintWriter err)
             throws InterruptedException {
         if (workers < 1) {
             throw new SlowfastException("--num-workers must be >= 1, got " + workers);
@@ -38,7 +43,7 @@ final class VideoJobs {
         AtomicLong frames = new AtomicLong();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
+        try (ProgressBar bar = TerminalProgress.of(task, videos.size(), "videos")) {
             List<Future<?>> jobs = new ArrayList<>();
             for (Path video : videos) {
                 jobs.add(pool.submit(() -> {
@@ -53,6 +58,9 @@ final class VideoJobs {
                     } catch (SlowfastException e) {
                         failed.incrementAndGet();
                         err.println("failed: " + e.getMessage());
+                    }
+                    if (bar != null) {
+                        bar.step();
                     }
                 }));
             }
