@@ -192,7 +192,7 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
             }
             if (writer == null) {
                 writer = new VideoWriter(out, frame.width(), frame.height(), fps, VideoWriter.Codec.H264,
-                        Math.max(1, (int) Math.round(fps)));
+                        Math.max(1, (int) Math.round(fps)), 0.25);
             }
             writer.write(overlay.draw(frame, shown, MESSAGE).rgb());
         }
