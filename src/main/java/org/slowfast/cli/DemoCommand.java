@@ -125,7 +125,8 @@ public final class DemoCommand implements Callable<Integer> {
         return dot > 0 ? name.substring(dot) : "";
     }
 
-    private static String quote(String s) {
+    /** A string as a --cfg-options value (a single-quoted YAML scalar). */
+    static String quote(String s) {
         return "'" + s.replace("'", "''") + "'";
     }
 }
