@@ -34,7 +34,8 @@ public final class CheckVideosCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file.")
     Path config;
 
-    @Option(names = "--split", paramLabel = "train|val|test", description = "Dataset split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split", paramLabel = "train|val|test",
+            description = "Dataset split (default: ${DEFAULT-VALUE}).")
     String split = "train";
 
     @Option(names = {"--num-workers", "--num-processes"}, paramLabel = "N",

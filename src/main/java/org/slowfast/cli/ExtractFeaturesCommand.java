@@ -75,7 +75,8 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
         List<String> options = new ArrayList<>(cfgOptions);
         if (annotations != null) {
             options.add("data.test.ann_file=" + DemoCommand.quote(annotations.toString()));
-            options.add("data.test.data_prefix=" + (videoRoot == null ? "null" : DemoCommand.quote(videoRoot.toString())));
+            options.add("data.test.data_prefix="
+                    + (videoRoot == null ? "null" : DemoCommand.quote(videoRoot.toString())));
         }
         try {
             return extract(LoadedConfig.load(config, options));

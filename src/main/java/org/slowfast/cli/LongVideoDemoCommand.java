@@ -57,7 +57,8 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
     @Option(names = "--label-map", paramLabel = "FILE", description = "Class names, one per line (default: indices).")
     Path labelMap;
 
-    @Option(names = "--out-json", paramLabel = "FILE", description = "Per-window predictions (default: OUT with .json).")
+    @Option(names = "--out-json", paramLabel = "FILE",
+            description = "Per-window predictions (default: OUT with .json).")
     Path outJson;
 
     @Option(names = "--input-step", paramLabel = "N",
@@ -74,7 +75,8 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
             description = "Draw classes scoring at least P (default: ${DEFAULT-VALUE}).")
     double threshold = 0.01;
 
-    @Option(names = "--top-k", paramLabel = "K", description = "Classes drawn and listed per window (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Classes drawn and listed per window (default: ${DEFAULT-VALUE}).")
     int topK = 5;
 
     @Option(names = "--label-color", arity = "3", paramLabel = "C",
@@ -99,7 +101,8 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
         Path json = outJson != null ? outJson
                 : out.resolveSibling(out.getFileName().toString().replaceFirst("(?i)\\.mp4$", ".json"));
         LabelMap names = labelMap == null ? null : LabelMap.read(labelMap);
-        PredictionOverlay overlay = new PredictionOverlay(bgr(labelColor, "--label-color"), bgr(msgColor, "--msg-color"));
+        PredictionOverlay overlay = new PredictionOverlay(bgr(labelColor, "--label-color"),
+                bgr(msgColor, "--msg-color"));
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         try (WindowClassifier classifier = WindowClassifier.load(cfg, checkpoint, Devices.select(null, null).get(0));
                 VideoFrameSource source = VideoFrameSource.open(video)) {

@@ -66,7 +66,8 @@ public final class ResizeVideosCommand implements Callable<Integer> {
         int gop = dense ? 16 : 250;
         return VideoJobs.run(videos, numWorkers, "resize", "resized", video -> {
             Path target = VideoFiles.mirror(src, video, out, ".mp4");
-            return Files.isRegularFile(target) ? null : VideoResizer.resize(video, target, shortSide, gop, bitsPerPixel);
+            return Files.isRegularFile(target) ? null
+                    : VideoResizer.resize(video, target, shortSide, gop, bitsPerPixel);
         }, spec.commandLine().getErr());
     }
 }

@@ -71,7 +71,8 @@ class ExtractFeaturesCommandTest {
             JsonNode rows = expected.get(video);
             for (int v = 0; v < 6; v++) {
                 for (int c = 0; c < 320; c++) {
-                    assertClose(rows.get(v).get(c).asDouble(), npy.data()[v * 320 + c], video + " [" + v + ", " + c + "]");
+                    assertClose(rows.get(v).get(c).asDouble(), npy.data()[v * 320 + c],
+                            video + " [" + v + ", " + c + "]");
                 }
             }
         }
