@@ -10,10 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.slowfast.SlowfastException;
+import org.slowfast.runtime.Progress;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
 import org.slowfast.data.VideoCheck;
@@ -36,7 +34,8 @@ public final class CheckVideosCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file.")
     Path config;
 
-    @Option(names = "--split", paramLabel = "train|val|test", description = "Dataset split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split", paramLabel = "train|val|test",
+            description = "Dataset split (default: ${DEFAULT-VALUE}).")
     String split = "train";
 
     @Option(names = {"--num-workers", "--num-processes"}, paramLabel = "N",
@@ -62,8 +61,7 @@ public final class CheckVideosCommand implements Callable<Integer> {
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         ClipDataset dataset = ClipDataset.build(cfg, split);
         VideoCheck.requireDecodeStep(dataset, cfg.file() + ": data." + split + ".pipeline");
-        boolean videos = "VideoDataset".equals(dataset.config().type());
-        if (remove && !videos) {
+        if (remove && !"VideoDataset".equals(dataset.config().type())) {
             throw new SlowfastException("--remove-corrupted-videos: data." + split + " is a "
                     + dataset.config().type() + ", not a VideoDataset");
         }
@@ -98,16 +96,13 @@ public final class CheckVideosCommand implements Callable<Integer> {
     private String[] check(ClipDataset dataset) throws InterruptedException {
         String[] problems = new String[dataset.size()];
         ExecutorService pool = Executors.newFixedThreadPool(numWorkers);
-        try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("check")
-                .setInitialMax(problems.length).setUnit(" videos", 1).setStyle(ProgressBarStyle.ASCII).build()) {
+        try (Progress bar = Progress.start("check", problems.length, "videos")) {
             List<Future<?>> jobs = new ArrayList<>();
             for (int i = 0; i < problems.length; i++) {
                 int index = i;
                 jobs.add(pool.submit(() -> {
                     problems[index] = VideoCheck.problem(dataset, index, ClipDataset.random(0, 0, index, 0));
-                    if (bar != null) {
-                        bar.step();
-                    }
+                    bar.step(1);
                 }));
             }
             for (Future<?> job : jobs) {

@@ -120,7 +120,8 @@ public final class DemoCommand implements Callable<Integer> {
         return JSON.writeValueAsString(out);
     }
 
-    private static String quote(String s) {
+    /** A string as a --cfg-options value (a single-quoted YAML scalar). */
+    static String quote(String s) {
         return "'" + s.replace("'", "''") + "'";
     }
 }

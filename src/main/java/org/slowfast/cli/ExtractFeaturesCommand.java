@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +48,14 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--video-list", paramLabel = "FILE",
+            description = "Extract these videos instead of data.test's list: one path per line (relative to"
+                    + " --video-root), as clip_feature_extraction.py --video-list.")
+    Path videoList;
+
+    @Option(names = "--video-root", paramLabel = "DIR", description = "The directory of --video-list's paths.")
+    Path videoRoot;
+
     @Option(names = "--average-views", description = "Average the views into one feature vector per video.")
     boolean averageViews;
 
@@ -60,7 +71,36 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
+        Path annotations = videoList == null ? null : labelled(videoList);
+        List<String> options = new ArrayList<>(cfgOptions);
+        if (annotations != null) {
+            options.add("data.test.ann_file=" + DemoCommand.quote(annotations.toString()));
+            options.add("data.test.data_prefix="
+                    + (videoRoot == null ? "null" : DemoCommand.quote(videoRoot.toString())));
+        }
+        try {
+            return extract(LoadedConfig.load(config, options));
+        } finally {
+            if (annotations != null) {
+                Files.deleteIfExists(annotations);
+            }
+        }
+    }
+
+    /** MMAction2's fake annotation file: each line of the list with the label 0. */
+    private static Path labelled(Path list) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(list).stream().map(String::strip).filter(l -> !l.isEmpty())
+                    .map(l -> l + " 0").toList();
+        } catch (NoSuchFileException e) {
+            throw new SlowfastException(list + ": video list not found");
+        }
+        Path ann = Files.createTempFile("slowfast-video-list", ".txt");
+        return Files.write(ann, lines);
+    }
+
+    private int extract(LoadedConfig cfg) throws Exception {
         cfg.require("model", "data.test");
         List<Device> devices = Devices.select(gpus, gpuIds);
         List<InferenceModel> models = new ArrayList<>();

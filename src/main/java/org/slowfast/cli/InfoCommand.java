@@ -84,52 +84,58 @@ public final class InfoCommand implements Callable<Integer> {
 
     /** T of the input: clip_len of the test (else val) pipeline's frame sampler. */
     private static long clipLen(LoadedConfig cfg) {
-        var data = cfg.config().data();
-        for (String split : List.of("test", "val")) {
-            DatasetConfig ds = data == null ? null : split.equals("test") ? data.test() : data.val();
-            for (PipelineStep step : ds == null || ds.pipeline() == null ? List.<PipelineStep>of() : ds.pipeline()) {
-                if (step instanceof FrameSampler s && s.clipLen() != null) {
-                    return s.clipLen();
-                }
+        EvalPipeline p = evalPipeline(cfg);
+        for (PipelineStep step : p == null ? List.<PipelineStep>of() : p.steps()) {
+            if (step instanceof FrameSampler s && s.clipLen() != null) {
+                return s.clipLen();
             }
         }
-        throw new SlowfastException(cfg.file() + ": no SampleFrames or DenseSampleFrames in data.test or data.val to take T from;"
-                + " pass --shape N C T H W");
+        throw new SlowfastException(cfg.file() + ": no SampleFrames or DenseSampleFrames with clip_len in data.test or"
+                + " data.val to take T from; pass --shape N C T H W");
     }
 
     /** 1×3×clip_len×H×W from the test (else val) pipeline: SampleFrames and the crop, or a fixed-size Resize. */
     static Shape inputShape(LoadedConfig cfg) {
+        EvalPipeline p = evalPipeline(cfg);
+        if (p == null) {
+            throw new SlowfastException(cfg.file() + ": no data.test or data.val pipeline to infer the input shape"
+                    + " from; pass --shape N C T H W");
+        }
+        Integer clipLen = null;
+        long[] hw = null;
+        for (PipelineStep step : p.steps()) {
+            if (step instanceof FrameSampler s) {
+                clipLen = s.clipLen();
+            } else if (step instanceof ThreeCrop c) {
+                hw = crop(c.cropSize());
+            } else if (step instanceof CenterCrop c) {
+                hw = crop(c.cropSize());
+            } else if (step instanceof TenCrop c) {
+                hw = crop(c.cropSize());
+            } else if (step instanceof Resize r && r.scale() != null && r.scale().size() == 2
+                    && !r.keepRatio() && r.scale().get(0) > 0 && r.scale().get(1) > 0) {
+                hw = new long[] {Math.round(r.scale().get(1)), Math.round(r.scale().get(0))};
+            }
+        }
+        if (clipLen == null || hw == null) {
+            throw cfg.error("data." + p.split() + ".pipeline", "cannot infer the input shape (needs a frame sampler"
+                    + " and a crop or a fixed-size Resize); pass --shape N C T H W");
+        }
+        return new Shape(1, 3, clipLen, hw[0], hw[1]);
+    }
+
+    private record EvalPipeline(String split, List<PipelineStep> steps) {}
+
+    /** The pipeline of data.test, else of data.val; null when neither has one. */
+    private static EvalPipeline evalPipeline(LoadedConfig cfg) {
         var data = cfg.config().data();
         for (String split : List.of("test", "val")) {
-            DatasetConfig ds = data == null ? null : split.equals("test") ? data.test() : data.val();
-            ds = ds == null ? null : ds.base();
-            if (ds == null || ds.pipeline() == null) {
-                continue;
+            DatasetConfig ds = data == null || data.dataset(split) == null ? null : data.dataset(split).base();
+            if (ds != null && ds.pipeline() != null) {
+                return new EvalPipeline(split, ds.pipeline());
             }
-            Integer clipLen = null;
-            long[] hw = null;
-            for (PipelineStep step : ds.pipeline()) {
-                if (step instanceof FrameSampler s) {
-                    clipLen = s.clipLen();
-                } else if (step instanceof ThreeCrop c) {
-                    hw = crop(c.cropSize());
-                } else if (step instanceof CenterCrop c) {
-                    hw = crop(c.cropSize());
-                } else if (step instanceof TenCrop c) {
-                    hw = crop(c.cropSize());
-                } else if (step instanceof Resize r && r.scale() != null && r.scale().size() == 2
-                        && !r.keepRatio() && r.scale().get(0) > 0 && r.scale().get(1) > 0) {
-                    hw = new long[] {Math.round(r.scale().get(1)), Math.round(r.scale().get(0))};
-                }
-            }
-            if (clipLen == null || hw == null) {
-                throw cfg.error("data." + split + ".pipeline", "cannot infer the input shape (needs SampleFrames"
-                        + " and a crop or a fixed-size Resize); pass --shape N C T H W");
-            }
-            return new Shape(1, 3, clipLen, hw[0], hw[1]);
         }
-        throw new SlowfastException(cfg.file() + ": no data.test or data.val pipeline to infer the input shape from;"
-                + " pass --shape N C T H W");
+        return null;
     }
 
     /** crop_size is an int or (w, h); returns (h, w). */

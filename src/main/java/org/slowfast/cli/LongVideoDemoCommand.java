@@ -12,10 +12,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.slowfast.SlowfastException;
+import org.slowfast.runtime.Progress;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.Frame;
 import org.slowfast.data.LabelMap;
@@ -59,7 +57,8 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
     @Option(names = "--label-map", paramLabel = "FILE", description = "Class names, one per line (default: indices).")
     Path labelMap;
 
-    @Option(names = "--out-json", paramLabel = "FILE", description = "Per-window predictions (default: OUT with .json).")
+    @Option(names = "--out-json", paramLabel = "FILE",
+            description = "Per-window predictions (default: OUT with .json).")
     Path outJson;
 
     @Option(names = "--input-step", paramLabel = "N",
@@ -76,7 +75,8 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
             description = "Draw classes scoring at least P (default: ${DEFAULT-VALUE}).")
     double threshold = 0.01;
 
-    @Option(names = "--top-k", paramLabel = "K", description = "Classes drawn and listed per window (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Classes drawn and listed per window (default: ${DEFAULT-VALUE}).")
     int topK = 5;
 
     @Option(names = "--label-color", arity = "3", paramLabel = "C",
@@ -101,7 +101,8 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
         Path json = outJson != null ? outJson
                 : out.resolveSibling(out.getFileName().toString().replaceFirst("(?i)\\.mp4$", ".json"));
         LabelMap names = labelMap == null ? null : LabelMap.read(labelMap);
-        PredictionOverlay overlay = new PredictionOverlay(bgr(labelColor, "--label-color"), bgr(msgColor, "--msg-color"));
+        PredictionOverlay overlay = new PredictionOverlay(bgr(labelColor, "--label-color"),
+                bgr(msgColor, "--msg-color"));
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         try (WindowClassifier classifier = WindowClassifier.load(cfg, checkpoint, Devices.select(null, null).get(0));
                 VideoFrameSource source = VideoFrameSource.open(video)) {
@@ -110,14 +111,10 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
                         + classifier.numClasses() + " classes");
             }
             Run run = new Run(classifier, names, overlay, source.totalFrames());
-            try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("demo")
-                    .setInitialMax(source.totalFrames()).setUnit(" frames", 1).setStyle(ProgressBarStyle.ASCII)
-                    .build()) {
+            try (Progress bar = Progress.start("demo", source.totalFrames(), "frames")) {
                 source.readAll((index, frame) -> {
                     run.frame(index + 1, frame, source.frameRate());
-                    if (bar != null) {
-                        bar.step();
-                    }
+                    bar.step(1);
                 });
             } catch (RuntimeException e) {
                 run.discard();
@@ -196,7 +193,7 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
             }
             if (writer == null) {
                 writer = new VideoWriter(out, frame.width(), frame.height(), fps, VideoWriter.Codec.H264,
-                        Math.max(1, (int) Math.round(fps)));
+                        Math.max(1, (int) Math.round(fps)), 0.25);
             }
             writer.write(overlay.draw(frame, shown, MESSAGE).rgb());
         }

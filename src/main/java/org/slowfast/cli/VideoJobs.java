@@ -16,7 +16,8 @@ import org.slowfast.runtime.Progress;
 
 /**
  * One job per video file on a pool of workers, for the resumable dataset tools (build-rawframes, resize-videos):
- * finished outputs are skipped, each failure is one {@code failed: ...} line, and a summary line follows.
+ * finished outputs are skipped, each failure is one {@code failed: ...} line, a progress bar runs on a terminal, and
+ * a summary line follows.
  */
 final class VideoJobs {
     /** The work on one video: null when its output already exists, else the number of frames it wrote. */

@@ -40,7 +40,8 @@ class PublishModelCommandTest {
         }
         assertEquals(1, written.size(), written.toString());
         Path published = written.get(0);
-        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(published)));
+        String hex = HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(published)));
         assertEquals("tiny-" + hex.substring(0, 8) + ".pth", published.getFileName().toString());
         assertTrue(r.out().contains("published: " + published), r.out());
         Checkpoint back = PthReader.read(published);

@@ -71,7 +71,8 @@ class ExtractFeaturesCommandTest {
             JsonNode rows = expected.get(video);
             for (int v = 0; v < 6; v++) {
                 for (int c = 0; c < 320; c++) {
-                    assertClose(rows.get(v).get(c).asDouble(), npy.data()[v * 320 + c], video + " [" + v + ", " + c + "]");
+                    assertClose(rows.get(v).get(c).asDouble(), npy.data()[v * 320 + c],
+                            video + " [" + v + ", " + c + "]");
                 }
             }
         }
@@ -105,6 +106,49 @@ class ExtractFeaturesCommandTest {
         }
         assertEquals("[320]", new ObjectMapper().readTree(out.resolve("index.json").toFile()).get("shape").toString());
         numpyReads(out.resolve("v1.npy"), "(320,)");
+    }
+
+    /** --video-list/--video-root replace data.test's list, as clip_feature_extraction.py's fake annotation file. */
+    @Test
+    void videoListWithRoot() throws Exception {
+        Path root = dir.resolve("clips");
+        for (String name : List.of("a.mp4", "sub/b.mp4")) {
+            try (org.slowfast.data.video.VideoWriter writer = new org.slowfast.data.video.VideoWriter(
+                    root.resolve(name), 40, 32, 25, org.slowfast.data.video.VideoWriter.Codec.H264, 5)) {
+                for (int t = 0; t < 12; t++) {
+                    byte[] rgb = new byte[40 * 32 * 3];
+                    java.util.Arrays.fill(rgb, (byte) (20 * t));
+                    writer.write(rgb);
+                }
+            }
+        }
+        Path list = Files.writeString(dir.resolve("list.txt"), "a.mp4\nsub/b.mp4\n");
+        Path config = Files.writeString(dir.resolve("video.yaml"), """
+                _base_: [%s]
+                data:
+                  test:
+                    type: VideoDataset
+                    pipeline:
+                      - {type: DecordInit}
+                      - {type: SampleFrames, clip_len: 8, frame_interval: 1, num_clips: 1, test_mode: true}
+                      - {type: DecordDecode}
+                      - {type: CenterCrop, crop_size: 32}
+                      - {type: Normalize, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], to_bgr: false}
+                      - {type: FormatShape, input_format: NCTHW}
+                      - {type: Collect, keys: [imgs, label], meta_keys: []}
+                      - {type: ToTensor, keys: [imgs]}
+                """.formatted(Path.of(TestCommandTest.CONFIG).toAbsolutePath()));
+        Path out = dir.resolve("listed");
+        CliRun r = CliRun.of("extract-features", config.toString(), TestCommandTest.CHECKPOINT, "--out",
+                out.toString(), "--video-list", list.toString(), "--video-root", root.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 320), }",
+                Npy.read(out.resolve("a.npy")).header());
+        assertEquals(320, Npy.read(out.resolve("sub/b.npy")).data().length);
+        JsonNode videos = new ObjectMapper().readTree(out.resolve("index.json").toFile()).get("videos");
+        assertEquals("sub/b.mp4", videos.get(1).get("video").asText());
+        assertEquals("sub/b.npy", videos.get(1).get("file").asText());
+        assertEquals(0, videos.get(1).get("label").asInt());
     }
 
     /** When /usr/bin/python3 has numpy, numpy.load reads the file as float32 of the given shape. */

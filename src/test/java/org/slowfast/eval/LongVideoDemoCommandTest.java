@@ -18,9 +18,10 @@ import org.slowfast.data.video.VideoFrameSource;
 import org.slowfast.data.video.VideoWriter;
 
 /**
- * {@code slowfast long-video-demo} on a 30-frame 96×64 clip with the tiny model and windows of 8 frames (clip_len 8 × 1
- * clip, ThreeCrop): the windows fall where long_video_demo.py's queue puts them, a window scores as {@code test}
- * scores the same 8 frames, and the written video keeps the frames with the panel drawn in the top-left corner.
+ * {@code slowfast long-video-demo} on a 30-frame 96×64 clip with the tiny model and windows of 8 frames
+ * (clip_len 8 × 1 clip, ThreeCrop): the windows fall where long_video_demo.py's queue puts them, a window scores as
+ * {@code test} scores the same 8 frames, and the written video keeps the frames with the panel drawn in the top-left
+ * corner.
  */
 class LongVideoDemoCommandTest {
     static final int FRAMES = 30;

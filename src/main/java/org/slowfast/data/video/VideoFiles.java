@@ -8,11 +8,13 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.slowfast.SlowfastException;
 
-/** The videos of a dataset tree, as MMAction2's data tools glob them: {@code SRC/*.EXT} or {@code SRC/*}{@code /*.EXT}. */
+/**
+ * The videos of a dataset tree, as MMAction2's data tools glob them: {@code SRC/*.EXT} or {@code SRC/*}{@code /*.EXT}.
+ */
 public final class VideoFiles {
     private VideoFiles() {}
 
-    /** The {@code *.ext} files (case-insensitive) exactly {@code level} (1 or 2) directories below {@code src}, sorted. */
+    /** The {@code *.ext} files (any case) exactly {@code level} (1 or 2) directories below {@code src}, sorted. */
     public static List<Path> find(Path src, int level, String ext) {
         if (level != 1 && level != 2) {
             throw new SlowfastException("--level must be 1 or 2, got " + level);

@@ -24,13 +24,16 @@ public final class VideoResizer {
         return (int) (((s * a + b) / (2 * b)) * 2);
     }
 
-    /** Writes {@code src} resized to {@code dst}; returns the number of frames. {@code gop} is the keyframe interval. */
-    public static int resize(Path src, Path dst, int shortSide, int gop) {
+    /**
+     * Writes {@code src} resized to {@code dst}; returns the number of frames. {@code gop} is the keyframe interval,
+     * {@code bitsPerPixel} the H.264 bitrate per pixel and frame.
+     */
+    public static int resize(Path src, Path dst, int shortSide, int gop, double bitsPerPixel) {
         try (VideoFrameSource source = VideoFrameSource.open(src)) {
             int[] size = outputSize(source.width(), source.height(), shortSide);
             source.resize(size[0], size[1]);
             VideoWriter writer = new VideoWriter(dst, size[0], size[1], source.frameRate(), VideoWriter.Codec.H264,
-                    gop);
+                    gop, bitsPerPixel);
             try {
                 source.readAll((index, frame) -> writer.write(frame.rgb()));
             } catch (RuntimeException e) {
