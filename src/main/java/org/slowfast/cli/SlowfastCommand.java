@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
 import org.slowfast.Version;
+import org.slowfast.runtime.CpuThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +42,16 @@ public final class SlowfastCommand implements Callable<Integer> {
     void setDebug(boolean debug) {
         SlowfastCommand.debug = debug;
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(debug ? Level.DEBUG : Level.INFO);
+    }
+
+    @Option(names = "--threads", scope = CommandLine.ScopeType.INHERIT, paramLabel = "N",
+            description = "CPU cores to use (default: every available processor). Inference runs N intra-op threads;"
+                    + " CPU training runs N one-thread replicas.")
+    void setThreads(int threads) {
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        }
+        CpuThreads.setCores(threads);
     }
 
     private static boolean debug;

@@ -68,8 +68,17 @@ public final class TrainLog implements AutoCloseable {
         info(message, true);
     }
 
+    /** One "time - mmaction - WARNING - message" line, always on the console too. */
+    public void warning(String message) {
+        line("WARNING", message, true);
+    }
+
     private void info(String message, boolean echo) {
-        String line = LocalDateTime.now().format(LINE_TIME) + " - mmaction - INFO - " + message;
+        line("INFO", message, echo);
+    }
+
+    private void line(String level, String message, boolean echo) {
+        String line = LocalDateTime.now().format(LINE_TIME) + " - mmaction - " + level + " - " + message;
         write(text, line);
         if (console != null && echo) {
             console.println(line);

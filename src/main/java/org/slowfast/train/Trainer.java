@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -30,6 +29,7 @@ import org.slowfast.config.EvaluationConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.config.OptimizerHookConfig;
 import org.slowfast.config.PreciseBnConfig;
+import org.slowfast.runtime.CpuThreads;
 import org.slowfast.runtime.Devices;
 import org.slowfast.eval.Evaluator;
 import org.slowfast.io.Checkpoint;
@@ -91,18 +91,22 @@ public final class Trainer {
         boolean terminal = System.console() != null && console != null;
         try (TrainLog log = new TrainLog(workDir, timestamp, console, !terminal);
                 BatchSource train = sources.train(options.seed());
-                DataParallel dp = new DataParallel(options.devices(), () -> Recognizer3D.build(loaded), options.seed(),
-                        inputShape(train));
-                TorchSgd optimizer = new TorchSgd(dp.main().model().namedParameters(), cfg.optimizer())) {
+                DataParallel dp = new DataParallel(DataParallel.replicaDevices(options.devices()),
+                        () -> Recognizer3D.build(loaded), options.seed(), inputShape(train), cfg.optimizer())) {
+            TorchSgd optimizer = dp.optimizer();
+            CpuThreads.useAllCoresForInference();
             Engine.getInstance().setRandomSeed((int) options.seed());
             String env = RunInfo.envInfo(options.devices());
             log.info("Environment info:\n" + "-".repeat(60) + "\n" + env + "\n" + "-".repeat(60) + "\n");
             log.info("Distributed training: False");
             log.info("Config:\n" + loaded.toYaml());
             log.info("Set random seed to " + options.seed() + ", deterministic: " + options.deterministic());
-            if (options.deterministic() && JniUtils.getNumThreads() != 1) {
-                log.info("warning: --deterministic on the CPU needs one intra-op thread "
-                        + "(-Dai.djl.pytorch.num_threads=1); " + JniUtils.getNumThreads() + " are in use");
+            Integer forced = CpuThreads.forcedTrainingThreads();
+            if (forced != null && !options.devices().get(0).isGpu()) {
+                log.warning("CPU training with " + forced + " intra-op threads per replica ("
+                        + CpuThreads.FORCED_PROPERTY + "): libtorch 2.7.1's multi-thread CPU Conv3d backward can"
+                        + " return wrong or NaN input gradients for small channel counts, and the run is not"
+                        + " reproducible; unset it to train with one single-threaded replica per core");
             }
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("env_info", env);
@@ -212,7 +216,7 @@ public final class Trainer {
                         BatchSource.Batch b = batches.next();
                         double dataTime = (System.nanoTime() - tick) / 1e9;
                         optimizer.applySchedule(schedule, epoch, iter);
-                        DataParallel.StepResult r = dp.step(b.imgs(), b.shape(), b.labels(), optimizer,
+                        DataParallel.StepResult r = dp.step(b.imgs(), b.shape(), b.labels(),
                                 clip == null ? null : clip.maxNorm(), clip == null ? 2 : clip.normType());
                         if (!Double.isFinite(r.loss())) {
                             String msg = "loss is " + r.loss() + " at epoch " + (epoch + 1) + ", iteration "
