@@ -66,6 +66,7 @@ public final class SlowfastCommand implements Callable<Integer> {
 
     /** The configured command line: user errors become one line on stderr and exit code 2. */
     public static CommandLine commandLine() {
+        CpuThreads.setCores(null); // until --threads says otherwise
         CommandLine cl = new CommandLine(new SlowfastCommand());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             Throwable root = userError(ex);

@@ -16,8 +16,8 @@ public final class CpuThreads {
 
     private CpuThreads() {}
 
-    /** {@code --threads N}: the number of cores to use instead of every available one. */
-    public static void setCores(int n) {
+    /** {@code --threads N}: the number of cores to use instead of every available one (null: the default). */
+    public static void setCores(Integer n) {
         override = n;
     }
 
