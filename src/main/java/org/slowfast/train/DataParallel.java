@@ -168,15 +168,24 @@ public final class DataParallel implements AutoCloseable {
             top1 += v[1] / futures.size();
             top5 += v[2] / futures.size();
         }
-        averageGradients(futures.size());
+        boolean finite = Double.isFinite(loss);
+        // on a replica thread: one intra-op thread on the CPU, which is also robust when other processes share
+        // the cores (a multi-thread OpenMP region waits for every one of its threads to be scheduled)
+        double gradNorm = join(workers.submit(() -> update(futures.size(), maxNorm, normType, finite)));
+        return new StepResult(loss, top1, top5, gradNorm);
+    }
+
+    /** Averages the gradients, clips them and steps when the loss is finite; returns the grad norm (or NaN). */
+    private double update(int active, Double maxNorm, double normType, boolean finite) {
+        averageGradients(active);
         double gradNorm = maxNorm == null ? Double.NaN
                 : flats.isEmpty() ? GradClip.clipGradNorm(parameters.get(0), maxNorm, normType)
                 : GradClip.clipGradNorm(flats.get(0), maxNorm, normType);
-        if (Double.isFinite(loss)) {
+        if (finite) {
             optimizer.step();
             broadcastParameters();
         }
-        return new StepResult(loss, top1, top5, gradNorm);
+        return gradNorm;
     }
 
     private static double[] forwardBackward(Replica replica, float[] imgs, long[] shape, int[] labels) {
