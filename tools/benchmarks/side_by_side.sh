@@ -20,9 +20,9 @@ run() { # LABEL COMMAND...
 }
 for ((r = 1; r <= rounds; r++)); do
   run "tiny-train java  " ./slowfast --threads "$threads" benchmark src/test/resources/train/tiny_train.yaml --train \
-    --batch 4 --shape 32 64 64 --iters 10 --warmup 2 --json "${tiny_opts[@]}"
+    --batch 4 --shape 32 64 64 --iters 5 --warmup 1 --json "${tiny_opts[@]}"
   run "tiny-train torch " env LD_LIBRARY_PATH="${PY_LD_LIBRARY_PATH:-}" "$py" tools/benchmarks/pytorch_slowfast.py \
-    tiny train 4 32 64 64 --iters 10 --warmup 2 --threads "$threads"
+    tiny train 4 32 64 64 --iters 5 --warmup 1 --threads "$threads"
   run "r50-train java   " ./slowfast --threads "$threads" benchmark \
     configs/recognition/slowfast/slowfast_r50_4x16x1_256e_kinetics400_rgb.yaml --train --batch 2 --shape 32 112 112 \
     --iters 3 --warmup 1 --json

@@ -104,6 +104,15 @@ public final class DataParallel implements AutoCloseable {
         return replicas;
     }
 
+    /**
+     * Replica 0's trainable parameters and gradients in flat buffers (CPU training), or null on GPUs: a
+     * cross-process all-reduce reads and writes the averaged gradients here ({@link FlatParameters#readGradients},
+     * {@link FlatParameters#writeGradients}) between the replica average and the clip in {@link #update}.
+     */
+    public FlatParameters flat() {
+        return flats.isEmpty() ? null : flats.get(0);
+    }
+
     /** The optimizer, stepping replica 0's parameters. */
     public TorchSgd optimizer() {
         return optimizer;

@@ -138,7 +138,7 @@ public final class TorchSgd implements AutoCloseable {
      */
     void useFlat(FlatParameters flat) {
         this.flat = flat;
-        this.flatMomentum = flat.newBuffer(manager);
+        this.flatMomentum = momentum != 0 ? flat.newBuffer(manager) : null;
     }
 
     /** The current LR of param group 0, as mmcv logs it. */
@@ -256,7 +256,7 @@ public final class TorchSgd implements AutoCloseable {
         if (flat == null) {
             return buffers[i] == null ? null : buffers[i].toFloatArray();
         }
-        if (!flatStarted || momentum == 0 || !params.get(i).requiresGradient()) {
+        if (!flatStarted || flatMomentum == null || !params.get(i).requiresGradient()) {
             return null;
         }
         float[] out = new float[Math.toIntExact(params.get(i).getShape().size())];
@@ -288,7 +288,7 @@ public final class TorchSgd implements AutoCloseable {
                 buffers[i] = null;
             }
         }
-        if (flat != null) {
+        if (flatMomentum != null) {
             flatMomentum.fill(0f);
             flatStarted = false;
         }
@@ -304,7 +304,7 @@ public final class TorchSgd implements AutoCloseable {
                         + " does not match the model's parameter of that index");
             }
             if (flat != null) {
-                if (params.get(i).requiresGradient()) {
+                if (flatMomentum != null && params.get(i).requiresGradient()) {
                     flatMomentum.write(flat.offset(i), t.toFloats());
                     flatStarted = true;
                 }
