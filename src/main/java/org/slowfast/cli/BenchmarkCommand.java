@@ -3,17 +3,24 @@ package org.slowfast.cli;
 import org.slowfast.data.BatchSource;
 import ai.djl.Device;
 import java.nio.file.Path;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
+import org.slowfast.config.DataConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
 import org.slowfast.data.ClipLoader;
+import org.slowfast.runtime.CpuThreads;
 import org.slowfast.runtime.Devices;
+import org.slowfast.train.TrainBenchmark;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.TestInputShape;
 import org.slowfast.data.BatchSource.Batch;
@@ -26,9 +33,10 @@ import picocli.CommandLine.Parameters;
  * batch 1 with all test views, the first {@code --warmup} videos excluded, the model forward (input copy, every
  * view, clip averaging, copy back) timed. Model-only runs on random input of the test shape; {@code --pipeline}
  * also times loading, decoding and transforming the test set's videos (one at a time in the timing thread).
+ * {@code --train} times training iterations as {@code train} runs them ({@link TrainBenchmark}).
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Measure inference speed (video/s) and peak memory, as MMAction2's benchmark.py.")
+        description = "Measure inference speed (video/s), or training speed with --train, and peak memory.")
 public final class BenchmarkCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Config file.")
     Path config;
@@ -56,11 +64,32 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--gpu-id", description = "GPU to run on (default: the CPU when no GPU is available, else GPU 0).")
     Integer gpuId;
 
+    @Option(names = "--train", description = "Time training iterations (forward, loss, backward, clip, SGD step) as"
+            + " train runs them, on seeded random input of the train pipeline's shape.")
+    boolean train;
+
+    @Option(names = "--batch", paramLabel = "N",
+            description = "--train: clips per iteration (default: the train split's videos_per_gpu).")
+    Integer batch;
+
+    @Option(names = "--shape", arity = "3", paramLabel = "T H W",
+            description = "--train: clip length and size (default: from data.train.pipeline).")
+    List<Integer> trainShape;
+
+    @Option(names = "--iters", defaultValue = "10", description = "--train: timed iterations (default: ${DEFAULT-VALUE}).")
+    int iters;
+
+    @Option(names = "--json", description = "Print one JSON object with the results instead of text.")
+    boolean json;
+
     @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE", description = "Override config keys.")
     List<String> cfgOptions = new ArrayList<>();
 
     @Override
     public Integer call() {
+        if (train) {
+            return trainBenchmark();
+        }
         if (numVideos <= warmup) {
             throw new SlowfastException("--num-videos (" + numVideos + ") must exceed --warmup (" + warmup + ")");
         }
@@ -71,9 +100,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
             cfg.require("data.test.ann_file");
         }
         Device device = Devices.select(null, gpuId == null ? null : List.of(gpuId)).get(0);
-        System.out.printf(Locale.ROOT, "benchmark: %s, input 1x%s, device %s, %d videos (%d warm-up), %s%n",
-                cfg.name(), shape, device, numVideos, warmup,
-                pipeline ? "decoding and transforms included" : "model only");
+        if (!json) {
+            System.out.printf(Locale.ROOT, "benchmark: %s, input 1x%s, device %s, %d videos (%d warm-up), %s%n",
+                    cfg.name(), shape, device, numVideos, warmup,
+                    pipeline ? "decoding and transforms included" : "model only");
+        }
         long peakDevice = -1;
         double elapsed = 0;
         try (InferenceModel model = InferenceModel.load(cfg, checkpoint, device, null);
@@ -90,20 +121,90 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 if (i >= warmup) {
                     elapsed += seconds;
                     int timed = i + 1 - warmup;
-                    if ((i + 1) % logInterval == 0 || i + 1 == numVideos) {
+                    if (!json && ((i + 1) % logInterval == 0 || i + 1 == numVideos)) {
                         System.out.printf(Locale.ROOT, "Done video [%d/ %d], fps: %.4f video / s%n", i + 1, numVideos,
                                 timed / elapsed);
                     }
                 }
             }
         }
+        int timed = numVideos - warmup;
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("mode", "inference");
+            out.put("batch", 1);
+            out.put("videos", timed);
+            out.put("s_per_video", elapsed / timed);
+            out.put("videos_per_s", timed / elapsed);
+            out.put("threads", device.isGpu() ? 1 : CpuThreads.cores());
+            out.put("peak_rss_gb", Devices.peakRssBytes() / 1e9);
+            if (device.isGpu()) {
+                out.put("peak_device_memory_gb", peakDevice / 1e9);
+            }
+            printJson(out);
+            return 0;
+        }
         System.out.printf(Locale.ROOT, "Overall fps: %.3f video / s (%.3f s / video over %d videos)%n",
-                (numVideos - warmup) / elapsed, elapsed / (numVideos - warmup), numVideos - warmup);
+                timed / elapsed, elapsed / timed, timed);
         if (device.isGpu()) {
             System.out.printf(Locale.ROOT, "Peak device memory: %d MiB%n", peakDevice >> 20);
         }
         System.out.printf(Locale.ROOT, "Peak RSS: %d MiB%n", Devices.peakRssBytes() >> 20);
         return 0;
+    }
+
+    private Integer trainBenchmark() {
+        if (iters < 1 || warmup < 0) {
+            throw new SlowfastException("--iters must be at least 1 and --warmup at least 0");
+        }
+        if (batch != null && batch < 1) {
+            throw new SlowfastException("--batch must be at least 1, got " + batch);
+        }
+        LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
+        cfg.require("model", "optimizer");
+        if (trainShape != null && trainShape.stream().anyMatch(v -> v < 1)) {
+            throw new SlowfastException("--shape values must be positive, got " + trainShape);
+        }
+        TestInputShape shape;
+        if (trainShape != null) {
+            shape = new TestInputShape(1, trainShape.get(0), trainShape.get(1), trainShape.get(2));
+        } else {
+            cfg.require("data.train.pipeline");
+            TestInputShape p = TestInputShape.of(cfg.config().data().train().pipeline(), "data.train.pipeline");
+            shape = new TestInputShape(1, p.clipLen(), p.height(), p.width());
+        }
+        DataConfig data = cfg.config().data();
+        int clips = batch != null ? batch : data.trainDataloader() != null && data.trainDataloader().videosPerGpu() != null
+                ? data.trainDataloader().videosPerGpu() : data.videosPerGpu();
+        Device device = Devices.select(null, gpuId == null ? null : List.of(gpuId)).get(0);
+        if (!json) {
+            System.out.printf(Locale.ROOT, "benchmark --train: %s, input %dx%s, device %s, %d iterations (%d warm-up)%n",
+                    cfg.name(), clips, shape, device, iters, warmup);
+        }
+        TrainBenchmark.Result r = TrainBenchmark.run(cfg, device, shape.batchShape(clips), warmup, iters);
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("mode", "train");
+            out.put("batch", r.batch());
+            out.put("s_per_iter", r.secondsPerIter());
+            out.put("clips_per_s", r.clipsPerSecond());
+            out.put("threads", r.threads());
+            out.put("replicas", r.replicas());
+            out.put("peak_rss_gb", r.peakRssBytes() / 1e9);
+            printJson(out);
+        } else {
+            System.out.printf(Locale.ROOT, "%.4f s / iter, %.2f clips / s, %d threads, %d replicas, peak RSS %d MiB%n",
+                    r.secondsPerIter(), r.clipsPerSecond(), r.threads(), r.replicas(), r.peakRssBytes() >> 20);
+        }
+        return 0;
+    }
+
+    private static void printJson(Map<String, Object> values) {
+        try {
+            System.out.println(new ObjectMapper().writeValueAsString(values));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The input of one video per call, the loading time of which counts (or not) towards the timing. */

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
 import org.slowfast.Version;
 import org.slowfast.runtime.WarningRelay;
+import org.slowfast.runtime.CpuThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +51,16 @@ public final class SlowfastCommand implements Callable<Integer> {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(debug ? Level.DEBUG : Level.INFO);
     }
 
+    @Option(names = "--threads", scope = CommandLine.ScopeType.INHERIT, paramLabel = "N",
+            description = "CPU cores to use (default: every available processor). Inference runs N intra-op threads;"
+                    + " CPU training runs N one-thread replicas.")
+    void setThreads(int threads) {
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        }
+        CpuThreads.setCores(threads);
+    }
+
     private static boolean debug;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -63,6 +74,7 @@ public final class SlowfastCommand implements Callable<Integer> {
     /** The configured command line: user errors become one line on stderr and exit code 2. */
     public static CommandLine commandLine() {
         WarningRelay.install();
+        CpuThreads.setCores(null); // until --threads says otherwise
         CommandLine cl = new CommandLine(new SlowfastCommand());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             Throwable root = userError(ex);

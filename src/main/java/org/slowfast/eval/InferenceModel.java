@@ -12,6 +12,7 @@ import org.slowfast.io.PthReader;
 import org.slowfast.model.AverageClips;
 import org.slowfast.model.Recognizer3D;
 import org.slowfast.model.StateDicts;
+import org.slowfast.runtime.CpuThreads;
 
 /**
  * A {@link Recognizer3D} ready for testing on one device: built from the config, with a checkpoint's state dict
@@ -56,6 +57,7 @@ public final class InferenceModel implements AutoCloseable {
      * or B·V rows of logits for {@link AverageClips#NONE}.
      */
     public float[][] predict(float[] views, long[] shape) {
+        CpuThreads.useAllCoresForInference();
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = scope.create(views, new Shape(shape));
             return rows(model.predict(parameters, input, averageClips));

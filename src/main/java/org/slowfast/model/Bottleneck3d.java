@@ -56,12 +56,13 @@ public final class Bottleneck3d extends AbstractBlock implements StateModule {
         NDArray out = conv1.apply(ps, x, training);
         out = Release.after(out, conv2.apply(ps, out, training));
         out = Release.after(out, conv3.apply(ps, out, training));
+        // in place, as MMAction2's `out += identity`: the BN before it does not need its output for backward
         if (downsample != null) {
             try (NDArray identity = downsample.apply(ps, x, training)) {
-                out = Release.after(out, out.add(identity));
+                out.addi(identity);
             }
         } else {
-            out = Release.after(out, out.add(x));
+            out.addi(x);
         }
         return Release.after(out, Activation.relu(out));
     }

@@ -6,15 +6,17 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * {@code SlowFastHead}: global average pooling of each pathway, concatenation as [fast | slow] (MMAction2's order:
- * {@code fc_cls.weight[:, :C_fast]} multiplies the fast features), dropout, then {@code fc_cls} with bias.
+ * {@code fc_cls.weight[:, :C_fast]} multiplies the fast features), dropout, then {@code fc_cls} with bias. Dropout
+ * masks come from the head's own seeded generator ({@link #seedDropout}), not torch's global one, so concurrent
+ * replicas draw reproducible masks whatever the thread scheduling.
  */
 public final class SlowFastHead extends AbstractBlock implements StateModule {
     private final int inChannels;
@@ -23,6 +25,7 @@ public final class SlowFastHead extends AbstractBlock implements StateModule {
     private final double initStd;
     private final Parameter weight;
     private final Parameter bias;
+    private SplittableRandom dropoutRandom = new SplittableRandom(0);
 
     public SlowFastHead(int inChannels, int numClasses, double dropoutRatio, double initStd) {
         this.inChannels = inChannels;
@@ -33,6 +36,11 @@ public final class SlowFastHead extends AbstractBlock implements StateModule {
                 .optInitializer(Initializer.ZEROS).optShape(new Shape(numClasses, inChannels)).build());
         bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(numClasses)).build());
+    }
+
+    /** Seeds the dropout masks of the following training forwards. */
+    public void seedDropout(long seed) {
+        dropoutRandom = new SplittableRandom(seed);
     }
 
     public int numClasses() {
@@ -61,10 +69,20 @@ public final class SlowFastHead extends AbstractBlock implements StateModule {
     NDArray apply(ParameterStore ps, NDArray slow, NDArray fast, boolean training) {
         NDArray x = pool(slow, fast);
         if (dropoutRatio > 0 && training) {
-            x = Dropout.dropout(x, dropoutRatio, true).singletonOrThrow();
+            x = x.mul(dropoutMask(x));
         }
         return Linear.linear(x, ps.getValue(weight, x.getDevice(), training),
                 ps.getValue(bias, x.getDevice(), training)).singletonOrThrow();
+    }
+
+    /** Inverted dropout: each element kept with probability 1 - p and scaled by 1 / (1 - p), as torch's. */
+    private NDArray dropoutMask(NDArray x) {
+        float[] mask = new float[Math.toIntExact(x.size())];
+        float keep = 1f / (1f - dropoutRatio);
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = dropoutRandom.nextDouble() < dropoutRatio ? 0f : keep;
+        }
+        return x.getManager().create(mask, x.getShape());
     }
 
     @Override

@@ -11,21 +11,30 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.slowfast.config.OptimizerConfig;
 import org.slowfast.model.Recognizer3D;
 import org.slowfast.model.StateEntry;
+import org.slowfast.runtime.CpuThreads;
 
 /**
- * Synchronous data parallelism: one model replica per device, each run by its own thread (torch grad mode is
- * thread-local) on a contiguous 1/N slice of every batch. Replica gradients are averaged into replica 0, which takes
- * one optimizer step; the updated parameters are then copied to every other replica, so all replicas stay identical.
- * BN running statistics stay per replica. Checkpoints and evaluation use replica 0. With one device this is plain
- * single-device training.
+ * Synchronous data parallelism: one model replica per device, each run by its own thread (torch grad mode and the
+ * intra-op thread count are per thread) on a contiguous 1/N slice of every batch. Replica gradients are averaged
+ * into replica 0, which takes one optimizer step; the updated parameters are then copied to every other replica, so
+ * all replicas stay identical. BN running statistics stay per replica (each normalizes with its own slice's batch
+ * statistics, as DDP without SyncBN). Checkpoints and evaluation use replica 0.
+ *
+ * <p>On the CPU the replicas ({@link #replicaDevices}: one per core) run concurrently, each on one intra-op thread,
+ * and keep their trainable parameters and gradients in {@link FlatParameters}, so averaging, clipping, the SGD step
+ * and the broadcast are a few native calls per step. Each replica's dropout masks come from its own generator,
+ * seeded per step from torch's global generator on the calling thread, so a run is bit-identical from run to run
+ * for a given replica count whatever the thread scheduling.
  */
 public final class DataParallel implements AutoCloseable {
     /** A model copy on one device. */
@@ -36,14 +45,29 @@ public final class DataParallel implements AutoCloseable {
 
     private final List<Replica> replicas = new ArrayList<>();
     private final List<List<Parameter>> parameters = new ArrayList<>();
+    private final List<FlatParameters> flats = new ArrayList<>();
+    private final TorchSgd optimizer;
     private final ExecutorService workers;
 
     /**
-     * Builds one replica per device with {@code factory} and identical seeded weights.
+     * The replica devices for the selected ones: the GPUs as given, or on the CPU one replica per
+     * {@link CpuThreads#trainingThreadsPerReplica()} cores ({@link CpuThreads#trainingReplicas()}).
+     */
+    public static List<Device> replicaDevices(List<Device> selected) {
+        if (selected.size() == 1 && !selected.get(0).isGpu()) {
+            return Collections.nCopies(CpuThreads.trainingReplicas(), selected.get(0));
+        }
+        return selected;
+    }
+
+    /**
+     * Builds one replica per device with {@code factory} and identical seeded weights, and the optimizer on
+     * replica 0's parameters.
      *
      * @param inputShape a training input shape (N×3×T×H×W) for shape inference
      */
-    public DataParallel(List<Device> devices, Supplier<Recognizer3D> factory, long seed, Shape inputShape) {
+    public DataParallel(List<Device> devices, Supplier<Recognizer3D> factory, long seed, Shape inputShape,
+            OptimizerConfig optimizerConfig) {
         for (Device d : devices) {
             Recognizer3D model = factory.get();
             NDManager manager = NDManager.newBaseManager(d);
@@ -51,10 +75,21 @@ public final class DataParallel implements AutoCloseable {
             replicas.add(new Replica(model, manager, new ParameterStore(manager, false), d));
             parameters.add(new ArrayList<>(model.namedParameters().values()));
         }
-        // CPU replicas share torch's global generator (dropout), so they run one after another in a fixed order.
-        int threads = devices.stream().allMatch(Device::isGpu) ? devices.size() : 1;
-        workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "replica");
+        optimizer = new TorchSgd(main().model().namedParameters(), optimizerConfig);
+        boolean cpu = devices.stream().noneMatch(Device::isGpu);
+        if (cpu) {
+            List<List<Integer>> segments = optimizer.segments();
+            for (int r = 0; r < replicas.size(); r++) {
+                flats.add(new FlatParameters(parameters.get(r), segments, replicas.get(r).manager()));
+            }
+            optimizer.useFlat(flats.get(0));
+        }
+        int intraOp = cpu ? CpuThreads.trainingThreadsPerReplica() : 1;
+        workers = Executors.newFixedThreadPool(replicas.size(), r -> {
+            Thread t = new Thread(() -> {
+                JniUtils.setNumThreads(intraOp);
+                r.run();
+            }, "replica");
             t.setDaemon(true);
             return t;
         });
@@ -69,8 +104,28 @@ public final class DataParallel implements AutoCloseable {
         return replicas;
     }
 
-    /** Copies replica 0's whole state (parameters, BN buffers, counters) to the other replicas. */
+    /**
+     * Replica 0's trainable parameters and gradients in flat buffers (CPU training), or null on GPUs: a
+     * cross-process all-reduce reads and writes the averaged gradients here ({@link FlatParameters#readGradients},
+     * {@link FlatParameters#writeGradients}) between the replica average and the clip in {@link #update}.
+     */
+    public FlatParameters flat() {
+        return flats.isEmpty() ? null : flats.get(0);
+    }
+
+    /** The optimizer, stepping replica 0's parameters. */
+    public TorchSgd optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Copies replica 0's whole state (parameters, BN buffers, counters) to the other replicas, after re-binding
+     * flat parameters whose storage a state-dict load replaced.
+     */
     public void broadcastState() {
+        if (!flats.isEmpty()) {
+            flats.get(0).bindParameters();
+        }
         List<StateEntry> source = replicas.get(0).model().stateEntries();
         for (int r = 1; r < replicas.size(); r++) {
             List<StateEntry> target = replicas.get(r).model().stateEntries();
@@ -78,9 +133,12 @@ public final class DataParallel implements AutoCloseable {
                 StateEntry s = source.get(i);
                 if (s.kind() == StateEntry.Kind.COUNTER) {
                     target.get(i).counterOwner().setNumBatchesTracked(s.counterOwner().numBatchesTracked());
-                } else {
+                } else if (flats.isEmpty() || !s.parameter().requiresGradient()) {
                     assign(target.get(i).parameter().getArray(), s.parameter().getArray());
                 }
+            }
+            if (!flats.isEmpty()) {
+                flats.get(r).values().copyFrom(flats.get(0).values());
             }
         }
     }
@@ -88,14 +146,16 @@ public final class DataParallel implements AutoCloseable {
     /**
      * One synchronous iteration on a batch of {@code shape[0]} clips ({@code imgs} row-major, B×…): each replica
      * runs forward and backward on its slice, gradients are averaged, clipped when {@code maxNorm} is not null and
-     * {@code optimizer} (built on replica 0's parameters) steps. Returns the loss, batch accuracies and grad norm
-     * (NaN when not clipping).
+     * the optimizer steps. Returns the loss, batch accuracies and grad norm (NaN when not clipping).
      */
-    public StepResult step(float[] imgs, long[] shape, int[] labels, TorchSgd optimizer, Double maxNorm,
-            double normType) {
+    public StepResult step(float[] imgs, long[] shape, int[] labels, Double maxNorm, double normType) {
         int batch = Math.toIntExact(shape[0]);
         int per = (batch + replicas.size() - 1) / replicas.size();
         int sampleSize = imgs.length / batch;
+        long dropoutSeed;
+        try (NDArray draw = main().manager().randomInteger(0, Long.MAX_VALUE, new Shape(1), DataType.INT64)) {
+            dropoutSeed = draw.getLong();
+        }
         List<Future<double[]>> futures = new ArrayList<>();
         for (int r = 0; r < replicas.size() && r * per < batch; r++) {
             Replica replica = replicas.get(r);
@@ -105,6 +165,7 @@ public final class DataParallel implements AutoCloseable {
             sliceShape[0] = to - from;
             float[] slice = Arrays.copyOfRange(imgs, from * sampleSize, to * sampleSize);
             int[] sliceLabels = Arrays.copyOfRange(labels, from, to);
+            replica.model().clsHead().seedDropout(dropoutSeed + r * 0x9E3779B97F4A7C15L);
             futures.add(workers.submit(() -> forwardBackward(replica, slice, sliceShape, sliceLabels)));
         }
         double loss = 0;
@@ -116,14 +177,24 @@ public final class DataParallel implements AutoCloseable {
             top1 += v[1] / futures.size();
             top5 += v[2] / futures.size();
         }
-        averageGradients(futures.size());
-        List<Parameter> mainParams = parameters.get(0);
-        double gradNorm = maxNorm == null ? Double.NaN : GradClip.clipGradNorm(mainParams, maxNorm, normType);
-        if (Double.isFinite(loss)) {
+        boolean finite = Double.isFinite(loss);
+        // on a replica thread: one intra-op thread on the CPU, which is also robust when other processes share
+        // the cores (a multi-thread OpenMP region waits for every one of its threads to be scheduled)
+        double gradNorm = join(workers.submit(() -> update(futures.size(), maxNorm, normType, finite)));
+        return new StepResult(loss, top1, top5, gradNorm);
+    }
+
+    /** Averages the gradients, clips them and steps when the loss is finite; returns the grad norm (or NaN). */
+    private double update(int active, Double maxNorm, double normType, boolean finite) {
+        averageGradients(active);
+        double gradNorm = maxNorm == null ? Double.NaN
+                : flats.isEmpty() ? GradClip.clipGradNorm(parameters.get(0), maxNorm, normType)
+                : GradClip.clipGradNorm(flats.get(0), maxNorm, normType);
+        if (finite) {
             optimizer.step();
             broadcastParameters();
         }
-        return new StepResult(loss, top1, top5, gradNorm);
+        return gradNorm;
     }
 
     private static double[] forwardBackward(Replica replica, float[] imgs, long[] shape, int[] labels) {
@@ -145,6 +216,17 @@ public final class DataParallel implements AutoCloseable {
     /** Sums every replica's gradients into replica 0's, divides by the replica count, zeroes the others. */
     private void averageGradients(int active) {
         if (replicas.size() == 1) {
+            return;
+        }
+        if (!flats.isEmpty()) {
+            NDArray main = flats.get(0).gradients();
+            for (int r = 1; r < active; r++) {
+                main.addi(flats.get(r).gradients());
+            }
+            main.divi(active);
+            for (int r = 1; r < replicas.size(); r++) {
+                flats.get(r).grads().fill(0f);
+            }
             return;
         }
         List<Parameter> mainParams = parameters.get(0);
@@ -169,8 +251,12 @@ public final class DataParallel implements AutoCloseable {
     }
 
     private void broadcastParameters() {
-        List<Parameter> mainParams = parameters.get(0);
         for (int r = 1; r < replicas.size(); r++) {
+            if (!flats.isEmpty()) {
+                flats.get(r).values().copyFrom(flats.get(0).values());
+                continue;
+            }
+            List<Parameter> mainParams = parameters.get(0);
             for (int i = 0; i < mainParams.size(); i++) {
                 if (mainParams.get(i).requiresGradient()) {
                     assign(parameters.get(r).get(i).getArray(), mainParams.get(i).getArray());
@@ -201,6 +287,7 @@ public final class DataParallel implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        optimizer.close();
         replicas.forEach(r -> r.manager().close());
     }
 }

@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import java.util.List;
 
-/** {@code torch.nn.utils.clip_grad_norm_} over the gradients of trainable parameters. */
+/**
+ * {@code torch.nn.utils.clip_grad_norm_} over the gradients of trainable parameters: per parameter (the reference,
+ * and the GPU path) or on the whole flat gradient buffer at once.
+ */
 public final class GradClip {
     private GradClip() {}
 
@@ -41,6 +44,26 @@ public final class GradClip {
                     }
                 }
             }
+        }
+        return total;
+    }
+
+    /** {@link #clipGradNorm(List, double, double)} on all of {@code flat}'s gradients with one norm. */
+    public static double clipGradNorm(FlatParameters flat, double maxNorm, double normType) {
+        double total;
+        try (NDScope scope = new NDScope()) {
+            NDArray g = flat.gradients();
+            if (Double.isInfinite(normType)) {
+                total = g.abs().max().getFloat();
+            } else if (normType == 2) {
+                total = g.norm().getFloat();
+            } else {
+                total = Math.pow(g.abs().pow((float) normType).sum().getFloat(), 1.0 / normType);
+            }
+        }
+        double coef = maxNorm / (total + 1e-6);
+        if (coef < 1) {
+            flat.gradients().muli((float) coef);
         }
         return total;
     }

@@ -21,7 +21,9 @@ public final class RunInfo {
                 "CPU cores: " + Runtime.getRuntime().availableProcessors(),
                 "DJL: " + Engine.getDjlVersion(),
                 "PyTorch engine: " + engine.getEngineName() + " " + engine.getVersion(),
-                "Intra-op threads: " + ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                "CPU threads: " + org.slowfast.runtime.CpuThreads.cores() + " (inference: intra-op threads; CPU training: "
+                        + org.slowfast.runtime.CpuThreads.trainingReplicas() + " replicas x "
+                        + org.slowfast.runtime.CpuThreads.trainingThreadsPerReplica() + " intra-op thread)",
                 "GPUs available: " + engine.getGpuCount(),
                 "Devices: " + devices,
                 "slowfast-java: " + Version.get() + "+" + gitRevision());

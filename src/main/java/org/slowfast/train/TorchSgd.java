@@ -21,7 +21,8 @@ import org.slowfast.io.Tensor;
  * group for everything without {@code paramwise_cfg} (weight decay then applies to every parameter, BN and biases
  * included), one group per parameter with it ({@code bias_lr_mult}, {@code bias_decay_mult},
  * {@code norm_decay_mult}). Gradients are zeroed after each step. Momentum buffers export to and import from torch's
- * {@code optimizer.state_dict()} layout.
+ * {@code optimizer.state_dict()} layout. On {@link FlatParameters} ({@link #useFlat}) the step runs on whole segments
+ * of equal hyper-parameters with the same arithmetic; per parameter, it is the reference (and the GPU path).
  */
 public final class TorchSgd implements AutoCloseable {
     /** One torch param group: hyper-parameters and the indices of its parameters. */
@@ -58,6 +59,9 @@ public final class TorchSgd implements AutoCloseable {
     private final boolean nesterov;
     private final NDArray[] buffers;
     private final NDManager manager;
+    private FlatParameters flat;
+    private FlatBuffer flatMomentum;
+    private boolean flatStarted;
 
     /** Builds the optimizer for these parameters (named as in the state dict; frozen ones included but skipped). */
     public TorchSgd(LinkedHashMap<String, Parameter> named, OptimizerConfig cfg) {
@@ -112,6 +116,31 @@ public final class TorchSgd implements AutoCloseable {
         return groups;
     }
 
+    /**
+     * The trainable parameter indices grouped by equal (initial LR, weight decay), in first-appearance order: the
+     * layout of {@link FlatParameters} for this optimizer (each segment then takes one update).
+     */
+    List<List<Integer>> segments() {
+        Map<List<Double>, List<Integer>> byHyper = new LinkedHashMap<>();
+        for (Group g : groups) {
+            for (int i : g.indices) {
+                if (params.get(i).requiresGradient()) {
+                    byHyper.computeIfAbsent(List.of(g.initialLr, g.weightDecay), k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        return new ArrayList<>(byHyper.values());
+    }
+
+    /**
+     * Steps on {@code flat} (built from this optimizer's parameters with {@link #segments()}) from now on, keeping
+     * the momentum in a flat buffer of the same layout.
+     */
+    void useFlat(FlatParameters flat) {
+        this.flat = flat;
+        this.flatMomentum = momentum != 0 ? flat.newBuffer(manager) : null;
+    }
+
     /** The current LR of param group 0, as mmcv logs it. */
     public double lr() {
         return groups.get(0).lr;
@@ -126,6 +155,10 @@ public final class TorchSgd implements AutoCloseable {
 
     /** One {@code optimizer.step()} on the parameters' gradients, then {@code zero_grad()}. Grad mode must be off. */
     public void step() {
+        if (flat != null) {
+            stepFlat();
+            return;
+        }
         for (Group group : groups) {
             for (int i : group.indices) {
                 Parameter p = params.get(i);
@@ -155,13 +188,47 @@ public final class TorchSgd implements AutoCloseable {
         }
     }
 
+    private void stepFlat() {
+        List<List<Integer>> segments = flat.segments();
+        for (int s = 0; s < segments.size(); s++) {
+            Group group = groupOf(segments.get(s).get(0));
+            NDArray w = flat.values().segment(s);
+            try (NDScope scope = new NDScope()) {
+                NDArray g = flat.grads().segment(s);
+                NDArray d = group.weightDecay != 0 ? g.add(w.mul(group.weightDecay)) : g;
+                if (momentum != 0) {
+                    NDArray buf = flatMomentum.segment(s);
+                    if (!flatStarted) {
+                        buf.addi(d); // the buffer is zero: torch's clone of the first d
+                    } else {
+                        buf.muli(momentum).addi(dampening != 0 ? d.mul(1 - dampening) : d);
+                    }
+                    d = nesterov ? d.add(buf.mul(momentum)) : buf;
+                }
+                w.subi(d.mul(group.lr));
+            }
+        }
+        flatStarted = true;
+        flat.grads().fill(0f);
+    }
+
+    private Group groupOf(int index) {
+        for (Group g : groups) {
+            if (g.indices.contains(index)) {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException("parameter " + index + " is in no group");
+    }
+
     /** {@code optimizer.state_dict()}: {@code state} (index → momentum_buffer) and {@code param_groups}. */
     public Map<Object, Object> stateDict() {
         Map<Object, Object> state = new LinkedHashMap<>();
         for (int i = 0; i < buffers.length; i++) {
-            if (buffers[i] != null) {
+            float[] momentumBuffer = momentumBuffer(i);
+            if (momentumBuffer != null) {
                 Map<Object, Object> s = new LinkedHashMap<>();
-                s.put("momentum_buffer", Tensor.ofFloats(buffers[i].getShape().getShape(), buffers[i].toFloatArray()));
+                s.put("momentum_buffer", Tensor.ofFloats(params.get(i).getShape().getShape(), momentumBuffer));
                 state.put(i, s);
             }
         }
@@ -182,6 +249,18 @@ public final class TorchSgd implements AutoCloseable {
         Map<Object, Object> out = new LinkedHashMap<>();
         out.put("state", state);
         out.put("param_groups", paramGroups);
+        return out;
+    }
+
+    private float[] momentumBuffer(int i) {
+        if (flat == null) {
+            return buffers[i] == null ? null : buffers[i].toFloatArray();
+        }
+        if (!flatStarted || flatMomentum == null || !params.get(i).requiresGradient()) {
+            return null;
+        }
+        float[] out = new float[Math.toIntExact(params.get(i).getShape().size())];
+        flatMomentum.read(flat.offset(i), out);
         return out;
     }
 
@@ -209,6 +288,10 @@ public final class TorchSgd implements AutoCloseable {
                 buffers[i] = null;
             }
         }
+        if (flatMomentum != null) {
+            flatMomentum.fill(0f);
+            flatStarted = false;
+        }
         for (Map.Entry<?, ?> e : state.entrySet()) {
             int i = ((Number) e.getKey()).intValue();
             Object buf = e.getValue() instanceof Map<?, ?> m ? m.get("momentum_buffer") : null;
@@ -219,6 +302,13 @@ public final class TorchSgd implements AutoCloseable {
                     || !Arrays.equals(t.shape(), params.get(i).getShape().getShape())) {
                 throw new SlowfastException(source + ": optimizer: state " + i
                         + " does not match the model's parameter of that index");
+            }
+            if (flat != null) {
+                if (flatMomentum != null && params.get(i).requiresGradient()) {
+                    flatMomentum.write(flat.offset(i), t.toFloats());
+                    flatStarted = true;
+                }
+                continue;
             }
             NDArray w = params.get(i).getArray();
             buffers[i] = manager.create(t.toFloats(), params.get(i).getShape()).toType(w.getDataType(), false)

@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -32,6 +31,7 @@ import org.slowfast.config.EvaluationConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.config.OptimizerHookConfig;
 import org.slowfast.config.PreciseBnConfig;
+import org.slowfast.runtime.CpuThreads;
 import org.slowfast.runtime.Devices;
 import org.slowfast.runtime.Progress;
 import org.slowfast.eval.Evaluator;
@@ -141,18 +141,22 @@ public final class Trainer {
         org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
         boolean terminal = System.console() != null && console != null;
         try (TrainLog log = new TrainLog(workDir, timestamp, console, !terminal);
-                DataParallel dp = new DataParallel(options.devices(), () -> Recognizer3D.build(loaded), options.seed(),
-                        shape);
-                TorchSgd optimizer = new TorchSgd(dp.main().model().namedParameters(), cfg.optimizer())) {
+                DataParallel dp = new DataParallel(DataParallel.replicaDevices(options.devices()),
+                        () -> Recognizer3D.build(loaded), options.seed(), shape, cfg.optimizer())) {
+            TorchSgd optimizer = dp.optimizer();
+            CpuThreads.useAllCoresForInference();
             Engine.getInstance().setRandomSeed((int) options.seed());
             String env = RunInfo.envInfo(options.devices());
             log.info("Environment info:\n" + "-".repeat(60) + "\n" + env + "\n" + "-".repeat(60) + "\n");
             log.info("Distributed training: False");
             log.info("Config:\n" + configDump);
             log.info("Set random seed to " + options.seed() + ", deterministic: " + options.deterministic());
-            if (options.deterministic() && JniUtils.getNumThreads() != 1) {
-                LOG.warn("--deterministic on the CPU needs one intra-op thread (-Dai.djl.pytorch.num_threads=1); {} "
-                        + "are in use", JniUtils.getNumThreads());
+            Integer forced = CpuThreads.forcedTrainingThreads();
+            if (forced != null && !options.devices().get(0).isGpu()) {
+                LOG.warn("CPU training with " + forced + " intra-op threads per replica ("
+                        + CpuThreads.FORCED_PROPERTY + "): libtorch 2.7.1's multi-thread CPU Conv3d backward can"
+                        + " return wrong or NaN input gradients for small channel counts, and the run is not"
+                        + " reproducible; unset it to train with one single-threaded replica per core");
             }
             for (Map<String, Object> hook : cfg.logConfig().hooks()) {
                 if (!"TextLoggerHook".equals(hook.get("type"))) {
@@ -270,7 +274,7 @@ public final class Trainer {
                         BatchSource.Batch b = batches.next();
                         double dataTime = (System.nanoTime() - tick) / 1e9;
                         optimizer.applySchedule(schedule, epoch, iter);
-                        DataParallel.StepResult r = dp.step(b.imgs(), b.shape(), b.labels(), optimizer,
+                        DataParallel.StepResult r = dp.step(b.imgs(), b.shape(), b.labels(),
                                 clip == null ? null : clip.maxNorm(), clip == null ? 2 : clip.normType());
                         if (!Double.isFinite(r.loss())) {
                             String msg = "loss is " + r.loss() + " at epoch " + (epoch + 1) + ", iteration "

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slowfast.SlowfastException;
@@ -50,4 +52,37 @@ class BenchmarkCommandTest {
                         () -> TestInputShape.of(noCrop, "data.test.pipeline")).getMessage());
     }
 
+    @Test
+    void trainModeReportsIterationsAsJson() throws Exception {
+        CliRun r = CliRun.of("--threads", "2", "benchmark", "src/test/resources/train/tiny_train.yaml", "--train",
+                "--batch", "3", "--shape", "8", "32", "32", "--iters", "2", "--warmup", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals(List.of("mode", "batch", "s_per_iter", "clips_per_s", "threads", "replicas", "peak_rss_gb"),
+                List.copyOf(iterable(json.fieldNames())));
+        assertEquals("train", json.get("mode").asText());
+        assertEquals(3, json.get("batch").asInt());
+        assertEquals(2, json.get("replicas").asInt());
+        assertEquals(2, json.get("threads").asInt());
+        assertEquals(3 / json.get("s_per_iter").asDouble(), json.get("clips_per_s").asDouble(), 1e-6);
+        assertTrue(json.get("peak_rss_gb").asDouble() > 0);
+    }
+
+    @Test
+    void inferenceModeReportsJson() throws Exception {
+        CliRun r = CliRun.of("--threads", "1", "benchmark", InferenceModelTest.CONFIG.toString(), "--num-videos", "3",
+                "--warmup", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("inference", json.get("mode").asText());
+        assertEquals(2, json.get("videos").asInt());
+        assertEquals(1, json.get("threads").asInt());
+        assertTrue(json.get("s_per_video").asDouble() > 0);
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
 }

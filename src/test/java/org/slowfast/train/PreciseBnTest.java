@@ -44,7 +44,8 @@ class PreciseBnTest {
 
     static List<float[]> stats(List<BatchSource.Batch> batches, int numIters) {
         try (DataParallel dp = new DataParallel(List.of(Device.cpu()), () -> Recognizer3D.build(
-                LoadedConfig.load(TrainerTest.CONFIG, List.of())), 3, new Shape(1, 3, 8, 32, 32))) {
+                LoadedConfig.load(TrainerTest.CONFIG, List.of())), 3, new Shape(1, 3, 8, 32, 32),
+                LoadedConfig.load(TrainerTest.CONFIG, List.of()).config().optimizer())) {
             PreciseBn.update(dp.main(), new Fixed(batches), numIters, 0);
             List<float[]> out = new ArrayList<>();
             for (Recognizer3D.NamedBatchNorm b : dp.main().model().batchNorms()) {

@@ -1,0 +1,57 @@
+package org.slowfast.runtime;
+
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * How many CPU cores this process uses, and how libtorch's intra-op threads are spread over them. Torch's intra-op
+ * thread count is an OpenMP setting of the calling thread: inference threads use every core; each CPU training
+ * replica runs on its own thread with one intra-op thread (libtorch 2.7.1's CPU Conv3d backward can return wrong
+ * input gradients with more, djl-notes §4.3), and training uses one replica per core.
+ */
+public final class CpuThreads {
+    /** The JVM property a user sets to force an intra-op thread count (DJL's own engine property). */
+    public static final String FORCED_PROPERTY = "ai.djl.pytorch.num_threads";
+
+    private static volatile Integer override;
+
+    private CpuThreads() {}
+
+    /** {@code --threads N}: the number of cores to use instead of every available one (null: the default). */
+    public static void setCores(Integer n) {
+        override = n;
+    }
+
+    /** The cores this process may use: {@code --threads}, else {@code -Dslowfast.threads}, else every processor. */
+    public static int cores() {
+        if (override != null) {
+            return override;
+        }
+        Integer property = Integer.getInteger("slowfast.threads");
+        return property != null && property > 0 ? property : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Inference: every core as intra-op threads of the calling thread (a forward pass has no Conv3d backward). */
+    public static void useAllCoresForInference() {
+        JniUtils.setNumThreads(cores());
+    }
+
+    /**
+     * Intra-op threads of one CPU training replica: 1, unless the user forces more with
+     * {@code -Dai.djl.pytorch.num_threads} (see {@link #forcedTrainingThreads()}).
+     */
+    public static int trainingThreadsPerReplica() {
+        Integer forced = forcedTrainingThreads();
+        return forced == null ? 1 : forced;
+    }
+
+    /** The intra-op thread count the user forced for training (more than one), or null. */
+    public static Integer forcedTrainingThreads() {
+        Integer forced = Integer.getInteger(FORCED_PROPERTY);
+        return forced != null && forced > 1 ? forced : null;
+    }
+
+    /** Concurrent CPU training replicas: one per group of {@link #trainingThreadsPerReplica()} cores. */
+    public static int trainingReplicas() {
+        return Math.max(1, cores() / trainingThreadsPerReplica());
+    }
+}

@@ -1,0 +1,126 @@
+package org.slowfast.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.util.List;
+
+/**
+ * The trainable parameters of one CPU model and their gradients as views of two flat buffers, as apex's flat master
+ * weights and DDP's gradient buckets: the storage of every parameter and of its {@code .grad} is re-pointed into a
+ * {@link FlatBuffer}, laid out segment by segment (a segment: parameters that share their optimizer
+ * hyper-parameters). Backward accumulates into the views in place, so an optimizer step, a gradient clip, a replica
+ * average or a cross-process all-reduce is a few native calls per segment, not several per parameter.
+ */
+public final class FlatParameters {
+    private final List<Parameter> params;
+    private final List<List<Integer>> segments;
+    private final long[] offsets;
+    private final long[] segmentStarts;
+    private final long[] segmentLengths;
+    private final FlatBuffer values;
+    private final FlatBuffer grads;
+
+    /**
+     * Re-points the parameters listed in {@code segments} (indices into {@code params}; trainable, float32, CPU)
+     * into flat buffers. Gradients start at zero.
+     */
+    FlatParameters(List<Parameter> params, List<List<Integer>> segments, NDManager manager) {
+        this.params = params;
+        this.segments = segments;
+        offsets = new long[params.size()];
+        segmentStarts = new long[segments.size()];
+        segmentLengths = new long[segments.size()];
+        long total = 0;
+        for (int s = 0; s < segments.size(); s++) {
+            segmentStarts[s] = total;
+            for (int i : segments.get(s)) {
+                offsets[i] = total;
+                total += params.get(i).getArray().size();
+            }
+            segmentLengths[s] = total - segmentStarts[s];
+        }
+        values = newBuffer(manager);
+        grads = newBuffer(manager);
+        defineGradients();
+        bindParameters();
+        for (int i : indices()) {
+            try (NDArray g = params.get(i).getArray().getGradient()) {
+                g.set(grads.slice(offsets[i], g.size()));
+            }
+        }
+    }
+
+    /** A zeroed buffer with this layout (e.g. momentum). */
+    FlatBuffer newBuffer(NDManager manager) {
+        long total = segmentStarts.length == 0 ? 0 : segmentStarts[segmentStarts.length - 1]
+                + segmentLengths[segmentLengths.length - 1];
+        return new FlatBuffer(Math.toIntExact(total), segmentStarts, segmentLengths, manager);
+    }
+
+    /** A first backward creates every {@code .grad}; later backwards accumulate into it in place. */
+    private void defineGradients() {
+        Autograd.withGrad(() -> {
+            NDArray total = null;
+            for (int i : indices()) {
+                NDArray s = params.get(i).getArray().sum();
+                total = total == null ? s : total.add(s);
+            }
+            Autograd.backward(total);
+            return null;
+        });
+    }
+
+    /**
+     * Copies every parameter's current values into the flat buffer and points the parameter back at it: needed
+     * after anything replaced a parameter's storage (loading a state dict writes through {@code NDArray.set}).
+     */
+    void bindParameters() {
+        for (int i : indices()) {
+            NDArray w = params.get(i).getArray();
+            values.write(offsets[i], w.toFloatArray());
+            w.set(values.slice(offsets[i], w.size()));
+        }
+    }
+
+    private List<Integer> indices() {
+        return segments.stream().flatMap(List::stream).toList();
+    }
+
+    /** Number of trainable values. */
+    public int size() {
+        return grads.size();
+    }
+
+    List<List<Integer>> segments() {
+        return segments;
+    }
+
+    /** Where parameter {@code i} starts in the flat layout. */
+    long offset(int i) {
+        return offsets[i];
+    }
+
+    FlatBuffer values() {
+        return values;
+    }
+
+    FlatBuffer grads() {
+        return grads;
+    }
+
+    /** All gradients as one 1-D array (a view of every {@code .grad}). */
+    public NDArray gradients() {
+        return grads.all();
+    }
+
+    /** Copies the gradients out, in flat order (e.g. for a cross-process all-reduce). */
+    public void readGradients(float[] out) {
+        grads.read(0, out);
+    }
+
+    /** Overwrites the gradients with {@code in}, in flat order. */
+    public void writeGradients(float[] in) {
+        grads.write(0, in);
+    }
+}
