@@ -42,13 +42,7 @@ public final class FlatParameters {
         }
         values = newBuffer(manager);
         grads = newBuffer(manager);
-        defineGradients();
         bindParameters();
-        for (int i : indices()) {
-            try (NDArray g = params.get(i).getArray().getGradient()) {
-                g.set(grads.slice(offsets[i], g.size()));
-            }
-        }
     }
 
     /** A zeroed buffer with this layout (e.g. momentum). */
@@ -72,15 +66,21 @@ public final class FlatParameters {
     }
 
     /**
-     * Copies every parameter's current values into the flat buffer and points the parameter back at it: needed
-     * after anything replaced a parameter's storage (loading a state dict writes through {@code NDArray.set}).
+     * Copies every parameter's current values into the flat buffer and points the parameter and its gradient at
+     * their slices; the gradients restart at zero. Needed after anything replaced a parameter's tensor (loading a
+     * state dict swaps in fresh tensors, which have no {@code .grad} yet).
      */
     void bindParameters() {
+        defineGradients();
         for (int i : indices()) {
             NDArray w = params.get(i).getArray();
             values.write(offsets[i], w.toFloatArray());
             w.set(values.slice(offsets[i], w.size()));
+            try (NDArray g = w.getGradient()) {
+                g.set(grads.slice(offsets[i], g.size()));
+            }
         }
+        grads.fill(0f);
     }
 
     private List<Integer> indices() {
