@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipLoader;
-import org.slowfast.runtime.Devices;
+import org.slowfast.runtime.Collective;
+import org.slowfast.runtime.LaunchEnv;
+import org.slowfast.runtime.ResultGather;
 import org.slowfast.eval.EvalReport;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.ResultsFile;
@@ -51,6 +53,8 @@ public final class TestCommand implements Callable<Integer> {
 
     @Mixin EvalOptions eval;
 
+    @Mixin LauncherOptions launch;
+
     @Override
     public Integer call() {
         if (out == null && eval.metrics.isEmpty()) {
@@ -70,26 +74,35 @@ public final class TestCommand implements Callable<Integer> {
         LoadedConfig cfg = LoadedConfig.load(config, eval.cfgOptions);
         cfg.require("model", "data.test");
         EvalReport report = eval.report(cfg, out == null ? null : ResultsFile.metricsPathFor(out));
-        List<Device> devices = Devices.select(gpus, gpuIds);
+        LaunchEnv env = launch.resolve(cfg);
+        List<Device> devices = LauncherOptions.devices(env, gpus, gpuIds);
+        // not closed on failure: exiting closes the sockets, and the other ranks report this one as lost
+        Collective collective = Collective.open(env);
         List<InferenceModel> models = new ArrayList<>();
         TestRunner.Scores scores;
         try {
             for (Device device : devices) {
                 models.add(InferenceModel.load(cfg, checkpoint, device, mode));
             }
-            // batches of videos_per_gpu: each device takes whole batches
-            try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)) {
-                scores = TestRunner.run(models, loader.epoch(0), loader.size());
+            // batches of videos_per_gpu: each device takes whole batches; each rank scores its shard
+            try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)
+                    .shard(collective.rank(), collective.worldSize())) {
+                scores = TestRunner.run(models, loader.epoch(0), loader.size(), loader.order(0));
             }
         } finally {
             models.forEach(InferenceModel::close);
         }
-        float[][] rows = scores.flat();
+        ResultGather.Results all = ResultGather.gather(collective, scores.rows(), scores.labels());
+        collective.close();
+        if (collective.rank() != 0) {
+            return 0;
+        }
+        float[][] rows = new TestRunner.Scores(all.rows(), all.labels()).flat();
         if (out != null) {
             System.out.println("writing results to " + out);
             ResultsFile.write(out, List.of(rows));
         }
-        report.run(EvalReport.toDoubles(rows), scores.labels(), System.out, System.out);
+        report.run(EvalReport.toDoubles(rows), all.labels(), System.out, System.out);
         return 0;
     }
 }

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.slowfast.config.Config;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.runtime.Collective;
 import org.slowfast.runtime.Devices;
+import org.slowfast.runtime.LaunchEnv;
 import org.slowfast.train.DatasetSources;
 import org.slowfast.train.Trainer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -67,17 +70,31 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Override keys of the merged config, e.g. total_epochs=10.")
     List<String> cfgOptions = new ArrayList<>();
 
+    @Mixin LauncherOptions launch;
+
     @Override
     public Integer call() {
         LoadedConfig loaded = LoadedConfig.load(config, cfgOptions);
         Config cfg = loaded.config();
-        List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds
-                : devices == null && cfg.gpuIds() != null ? cfg.gpuIds() : null;
-        List<Device> chosen = Devices.select(devices == null ? null : devices.gpus, ids);
+        LaunchEnv env = launch.resolve(loaded);
+        List<Device> chosen;
+        if (env.distributed()) {
+            chosen = LauncherOptions.devices(env, devices == null ? null : devices.gpus,
+                    devices == null ? null : devices.gpuIds);
+        } else {
+            List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds
+                    : devices == null && cfg.gpuIds() != null ? cfg.gpuIds() : null;
+            chosen = Devices.select(devices == null ? null : devices.gpus, ids);
+        }
+        // not closed on failure: exiting closes the sockets, and the other ranks report this one as lost
+        Collective collective = Collective.open(env);
         long runSeed = seed != null ? seed : cfg.seed() != null ? cfg.seed() : new SecureRandom().nextInt(1 << 30);
+        runSeed = collective.broadcast(runSeed, 0); // rank 0's random seed, as MMAction2's init_random_seed
         Trainer.Options options = new Trainer.Options(resolveWorkDir(loaded, workDir), runSeed, deterministic,
                 validate, chosen, resume == null ? null : resume.from, resume != null && resume.auto, loadFrom);
-        new Trainer(loaded, options, DatasetSources.prepare(loaded, chosen.size(), System.err), System.out).run();
+        new Trainer(loaded, options, DatasetSources.prepare(loaded, chosen.size(), System.err, env), System.out,
+                collective).run();
+        collective.close();
         return 0;
     }
 

@@ -44,8 +44,13 @@ public final class TestRunner {
      * videos/s and ETA goes to stderr when it is a terminal.
      */
     public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos) {
+        return run(models, batches, numVideos, java.util.stream.IntStream.range(0, numVideos).toArray());
+    }
+
+    /** {@link #run(List, Iterator, int)} of one rank's shard: only the videos {@code expected} come (others stay null). */
+    public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected) {
         Scores scores = new Scores(new float[numVideos][][], new int[numVideos]);
-        try (ProgressBar bar = progressBar(numVideos)) {
+        try (ProgressBar bar = progressBar(expected.length)) {
             if (models.size() == 1) {
                 while (batches.hasNext()) {
                     file(scores, batches.next(), models.get(0), bar);
@@ -54,7 +59,7 @@ public final class TestRunner {
                 runParallel(models, batches, scores, bar);
             }
         }
-        for (int i = 0; i < numVideos; i++) {
+        for (int i : expected) {
             if (scores.rows()[i] == null) {
                 throw new IllegalStateException("the data loader skipped video " + i);
             }

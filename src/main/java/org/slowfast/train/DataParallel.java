@@ -19,6 +19,8 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slowfast.model.Recognizer3D;
 import org.slowfast.model.StateEntry;
+import org.slowfast.runtime.Collective;
+import org.slowfast.runtime.SingleProcess;
 
 /**
  * Synchronous data parallelism: one model replica per device, each run by its own thread (torch grad mode is
@@ -37,6 +39,7 @@ public final class DataParallel implements AutoCloseable {
     private final List<Replica> replicas = new ArrayList<>();
     private final List<List<Parameter>> parameters = new ArrayList<>();
     private final ExecutorService workers;
+    private GradientAllReduce acrossProcesses = new GradientAllReduce(new SingleProcess());
 
     /**
      * Builds one replica per device with {@code factory} and identical seeded weights.
@@ -59,6 +62,11 @@ public final class DataParallel implements AutoCloseable {
             return t;
         });
         broadcastState();
+    }
+
+    /** Averages gradients also over the processes of {@code collective} (multi-process training). */
+    public void acrossProcesses(Collective collective) {
+        acrossProcesses = new GradientAllReduce(collective);
     }
 
     public Replica main() {
@@ -118,6 +126,7 @@ public final class DataParallel implements AutoCloseable {
         }
         averageGradients(futures.size());
         List<Parameter> mainParams = parameters.get(0);
+        acrossProcesses.average(mainParams);
         double gradNorm = maxNorm == null ? Double.NaN : GradClip.clipGradNorm(mainParams, maxNorm, normType);
         if (Double.isFinite(loss)) {
             optimizer.step();

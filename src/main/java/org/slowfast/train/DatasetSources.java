@@ -10,35 +10,65 @@ import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipLoader;
 import org.slowfast.data.video.SyntheticDataset;
+import org.slowfast.runtime.LaunchEnv;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The config's train, precise-BN and val loaders (batch = devices × videos_per_gpu). When the config carries
- * {@code synthetic_data} and its train annotation file is missing, the dataset is generated first (make-synthetic).
+ * The config's train, precise-BN and val loaders (batch = devices × videos_per_gpu), each of this process's shard in
+ * a multi-process run. When the config carries {@code synthetic_data} and its train annotation file is missing, the
+ * dataset is generated first (make-synthetic; by local rank 0, while the other processes on the machine wait).
  */
 public final class DatasetSources implements Trainer.Sources {
     private final LoadedConfig loaded;
     private final int devices;
     private final PrintStream warnings;
+    private final LaunchEnv env;
 
-    private DatasetSources(LoadedConfig loaded, int devices, PrintStream warnings) {
+    private DatasetSources(LoadedConfig loaded, int devices, PrintStream warnings, LaunchEnv env) {
         this.loaded = loaded;
         this.devices = devices;
         this.warnings = warnings;
+        this.env = env;
     }
 
     /** Checks the data keys and generates missing synthetic data; warnings (replaced samples) go to {@code warnings}. */
     public static DatasetSources prepare(LoadedConfig loaded, int devices, PrintStream warnings) {
+        return prepare(loaded, devices, warnings, LaunchEnv.single());
+    }
+
+    /** {@link #prepare(LoadedConfig, int, PrintStream)} for the process {@code env} of a multi-process run. */
+    public static DatasetSources prepare(LoadedConfig loaded, int devices, PrintStream warnings, LaunchEnv env) {
         loaded.require("data.train.ann_file");
         Path trainList = Path.of(loaded.config().data().train().annFile());
         Map<String, Object> synthetic = loaded.config().syntheticData();
         if (!Files.exists(trainList) && synthetic != null) {
             SyntheticDataset.Options o = syntheticOptions(synthetic);
             Path out = Path.of(String.valueOf(synthetic.getOrDefault("out_dir", "data/synthetic")));
-            warnings.printf("%s is missing: generating the synthetic dataset (%d classes x %d videos) in %s%n",
-                    trainList, o.classes(), o.videosPerClass(), out);
-            SyntheticDataset.generate(out, o);
+            if (env.localRank() == 0) {
+                warnings.printf("%s is missing: generating the synthetic dataset (%d classes x %d videos) in %s%n",
+                        trainList, o.classes(), o.videosPerClass(), out);
+                SyntheticDataset.generate(out, o);
+            } else {
+                awaitSynthetic(out.resolve(o.format().listName("val")));
+            }
         }
-        return new DatasetSources(loaded, devices, warnings);
+        return new DatasetSources(loaded, devices, warnings, env);
+    }
+
+    /** Waits for local rank 0 to finish the synthetic dataset (its val list is written last). */
+    private static void awaitSynthetic(Path lastFile) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        while (!Files.exists(lastFile)) {
+            if (System.nanoTime() > deadline) {
+                throw new SlowfastException(lastFile + ": local rank 0 did not finish the synthetic dataset in 30 min");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SlowfastException("interrupted while waiting for the synthetic dataset");
+            }
+        }
     }
 
     private static SyntheticDataset.Options syntheticOptions(Map<String, Object> m) {
@@ -66,16 +96,20 @@ public final class DatasetSources implements Trainer.Sources {
 
     @Override
     public BatchSource train(long seed) {
-        return ClipLoader.forSplit(loaded, "train", seed, devices, warnings::println);
+        return loader("train", seed);
     }
 
     @Override
     public BatchSource preciseBn(long seed) {
-        return ClipLoader.forSplit(loaded, "train", seed, devices, warnings::println);
+        return loader("train", seed);
     }
 
     @Override
     public BatchSource val() {
-        return ClipLoader.forSplit(loaded, "val", 0, devices, warnings::println);
+        return loader("val", 0);
+    }
+
+    private ClipLoader loader(String split, long seed) {
+        return ClipLoader.forSplit(loaded, split, seed, devices, warnings::println).shard(env.rank(), env.worldSize());
     }
 }

@@ -55,6 +55,20 @@ public final class TrainLog implements AutoCloseable {
         }
     }
 
+    /** A log that writes nothing: the ranks other than 0 of a multi-process run. */
+    public static TrainLog discarding() {
+        return new TrainLog();
+    }
+
+    private TrainLog() {
+        this.echoTrainLines = false;
+        this.textFile = null;
+        this.jsonFile = null;
+        this.console = null;
+        this.text = new BufferedWriter(java.io.Writer.nullWriter());
+        this.json = new BufferedWriter(java.io.Writer.nullWriter());
+    }
+
     public Path jsonFile() {
         return jsonFile;
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,11 @@ import org.slowfast.config.EvaluationConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.config.OptimizerHookConfig;
 import org.slowfast.config.PreciseBnConfig;
+import org.slowfast.runtime.Collective;
 import org.slowfast.runtime.Devices;
+import org.slowfast.runtime.ResultGather;
+import org.slowfast.runtime.SingleProcess;
+import org.slowfast.eval.EvalReport;
 import org.slowfast.eval.Evaluator;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;
@@ -66,8 +71,20 @@ public final class Trainer {
     private final Options options;
     private final Sources sources;
     private final PrintStream console;
+    private final Collective collective;
+    private final boolean rank0;
 
     public Trainer(LoadedConfig loaded, Options options, Sources sources, PrintStream console) {
+        this(loaded, options, sources, console, new SingleProcess());
+    }
+
+    /**
+     * A trainer that is one process of a multi-process run: gradients and logged values are averaged over
+     * {@code collective}, and rank 0 alone writes the config copy, logs, checkpoints and curves.
+     */
+    public Trainer(LoadedConfig loaded, Options options, Sources sources, PrintStream console, Collective collective) {
+        this.collective = collective;
+        this.rank0 = collective.rank() == 0;
         this.loaded = loaded;
         this.cfg = loaded.config();
         this.options = options;
@@ -87,17 +104,20 @@ public final class Trainer {
         int totalEpochs = cfg.totalEpochs();
         String timestamp = LocalDateTime.now().format(TrainLog.TIMESTAMP);
         Path configCopy = workDir.resolve(loaded.file().getFileName());
-        org.slowfast.io.AtomicFiles.writeString(configCopy, loaded.toYaml());
-        boolean terminal = System.console() != null && console != null;
-        try (TrainLog log = new TrainLog(workDir, timestamp, console, !terminal);
+        if (rank0) {
+            org.slowfast.io.AtomicFiles.writeString(configCopy, loaded.toYaml());
+        }
+        boolean terminal = System.console() != null && console != null && rank0;
+        try (TrainLog log = rank0 ? new TrainLog(workDir, timestamp, console, !terminal) : TrainLog.discarding();
                 BatchSource train = sources.train(options.seed());
                 DataParallel dp = new DataParallel(options.devices(), () -> Recognizer3D.build(loaded), options.seed(),
                         inputShape(train));
                 TorchSgd optimizer = new TorchSgd(dp.main().model().namedParameters(), cfg.optimizer())) {
+            dp.acrossProcesses(collective);
             Engine.getInstance().setRandomSeed((int) options.seed());
             String env = RunInfo.envInfo(options.devices());
             log.info("Environment info:\n" + "-".repeat(60) + "\n" + env + "\n" + "-".repeat(60) + "\n");
-            log.info("Distributed training: False");
+            log.info("Distributed training: " + (collective.worldSize() > 1 ? "True" : "False"));
             log.info("Config:\n" + loaded.toYaml());
             log.info("Set random seed to " + options.seed() + ", deterministic: " + options.deterministic());
             if (options.deterministic() && JniUtils.getNumThreads() != 1) {
@@ -117,6 +137,9 @@ public final class Trainer {
             run.restore();
             run.loop(terminal);
             log.info("Training finished; logs in " + log.textFile() + " and " + log.jsonFile());
+            if (!rank0) {
+                return null;
+            }
             try {
                 CurvePlot.plot(List.of(log.jsonFile()), List.of("loss_cls", "top1_acc"), null,
                         workDir.resolve("curves.png"));
@@ -191,6 +214,8 @@ public final class Trainer {
                 }
             }
             dp.broadcastState();
+            ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(),
+                    "at the start (resumed or loaded from different checkpoints?)");
         }
 
         void loop(boolean terminal) {
@@ -212,8 +237,8 @@ public final class Trainer {
                         BatchSource.Batch b = batches.next();
                         double dataTime = (System.nanoTime() - tick) / 1e9;
                         optimizer.applySchedule(schedule, epoch, iter);
-                        DataParallel.StepResult r = dp.step(b.imgs(), b.shape(), b.labels(), optimizer,
-                                clip == null ? null : clip.maxNorm(), clip == null ? 2 : clip.normType());
+                        DataParallel.StepResult r = meanOverRanks(dp.step(b.imgs(), b.shape(), b.labels(), optimizer,
+                                clip == null ? null : clip.maxNorm(), clip == null ? 2 : clip.normType()));
                         if (!Double.isFinite(r.loss())) {
                             String msg = "loss is " + r.loss() + " at epoch " + (epoch + 1) + ", iteration "
                                     + (i + 1) + " (global iteration " + (iter + 1) + "); training stopped, the last"
@@ -242,6 +267,11 @@ public final class Trainer {
             }
         }
 
+        DataParallel.StepResult meanOverRanks(DataParallel.StepResult r) {
+            double[] m = collective.mean(r.loss(), r.top1(), r.top5());
+            return new DataParallel.StepResult(m[0], m[1], m[2], r.gradNorm());
+        }
+
         void afterEpoch() {
             PreciseBnConfig pbn = cfg.preciseBn();
             if (pbn != null && epoch % pbn.interval() == 0) {
@@ -252,7 +282,9 @@ public final class Trainer {
                 dp.broadcastState();
                 log.info("BN stats updated");
             }
-            if (epoch % cfg.checkpointConfig().interval() == 0 || epoch == totalEpochs) {
+            ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(),
+                    "after epoch " + epoch);
+            if (rank0 && (epoch % cfg.checkpointConfig().interval() == 0 || epoch == totalEpochs)) {
                 Path file = options.workDir().resolve("epoch_" + epoch + ".pth");
                 save(file);
                 copyAtomically(file, options.workDir().resolve("latest.pth"));
@@ -276,11 +308,11 @@ public final class Trainer {
             EvaluationConfig ev = cfg.evaluation() != null ? cfg.evaluation()
                     : new EvaluationConfig(null, null, null, null, null, null, null, null, null);
             DataParallel.Replica main = dp.main();
-            double[][] scores;
+            float[][][] scores;
             int[] labels;
             int length;
             try (BatchSource val = sources.val()) {
-                scores = new double[val.size()][];
+                scores = new float[val.size()][][];
                 labels = new int[val.size()];
                 length = val.length();
                 Iterator<BatchSource.Batch> it = val.epoch(0);
@@ -291,18 +323,19 @@ public final class Trainer {
                         float[] flat = main.model().predict(main.store(), imgs).toFloatArray();
                         int k = flat.length / b.labels().length;
                         for (int n = 0; n < b.labels().length; n++) {
-                            double[] row = new double[k];
-                            for (int c = 0; c < k; c++) {
-                                row[c] = flat[n * k + c];
-                            }
-                            scores[b.indices()[n]] = row;
+                            scores[b.indices()[n]] = new float[][] {Arrays.copyOfRange(flat, n * k, (n + 1) * k)};
                             labels[b.indices()[n]] = b.labels()[n];
                         }
                     }
                 }
             }
+            ResultGather.Results all = ResultGather.gather(collective, scores, labels);
+            if (!rank0) {
+                return;
+            }
+            float[][] rows = Arrays.stream(all.rows()).map(r -> r[0]).toArray(float[][]::new);
             LinkedHashMap<String, Double> results = new Evaluator(ev.metrics(), Evaluator.topkOf(cfg))
-                    .evaluate(scores, labels, log.infoStream());
+                    .evaluate(EvalReport.toDoubles(rows), all.labels(), log.infoStream());
             log.val(epoch, length, optimizer.lr(), results);
             String key = "auto".equals(ev.saveBest()) ? results.keySet().iterator().next() : ev.saveBest();
             if (key == null || !results.containsKey(key)) {
