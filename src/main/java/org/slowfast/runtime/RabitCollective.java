@@ -23,6 +23,8 @@ import org.slowfast.SlowfastException;
  * Waits for peers are bounded by {@link LaunchEnv#timeoutSeconds()} (Rabit's poll timeout); a killed peer closes its
  * sockets and fails the next all-reduce at once.
  *
+ * <p>XGBoost keeps the communicator per thread: every operation must come from the thread that opened it.
+ *
  * <p>All-reduce goes through the JNI entry point directly, with one reused direct buffer and its status checked:
  * {@link Communicator#allReduce} ignores the status (a failed all-reduce returns the unreduced input) and allocates a
  * direct buffer per call.
@@ -37,6 +39,7 @@ public final class RabitCollective implements Collective {
     /** Launcher rank of each Rabit rank (the tracker orders workers by host first, so they may differ). */
     private final int[] launcherRankOf;
     private final int rabitRank;
+    private final Thread owner = Thread.currentThread();
     private ByteBuffer direct = ByteBuffer.allocateDirect(0);
     private boolean failed;
 
@@ -140,8 +143,9 @@ public final class RabitCollective implements Collective {
 
     @Override
     public synchronized void allReduce(float[] buffer) {
-        if (failed) {
-            throw new IllegalStateException("the collective has failed");
+        if (failed || Thread.currentThread() != owner) {
+            throw new IllegalStateException(failed ? "the collective has failed"
+                    : "the collective belongs to thread " + owner.getName());
         }
         if (direct.capacity() < buffer.length * Float.BYTES) {
             direct = ByteBuffer.allocateDirect(buffer.length * Float.BYTES).order(ByteOrder.nativeOrder());
