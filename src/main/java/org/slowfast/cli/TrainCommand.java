@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.slowfast.config.Config;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.runtime.Collective;
-import org.slowfast.runtime.Devices;
 import org.slowfast.runtime.LaunchEnv;
 import org.slowfast.train.DatasetSources;
 import org.slowfast.train.Trainer;
@@ -77,15 +76,9 @@ public final class TrainCommand implements Callable<Integer> {
         LoadedConfig loaded = LoadedConfig.load(config, cfgOptions);
         Config cfg = loaded.config();
         LaunchEnv env = launch.resolve(loaded);
-        List<Device> chosen;
-        if (env.distributed()) {
-            chosen = LauncherOptions.devices(env, devices == null ? null : devices.gpus,
-                    devices == null ? null : devices.gpuIds);
-        } else {
-            List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds
-                    : devices == null && cfg.gpuIds() != null ? cfg.gpuIds() : null;
-            chosen = Devices.select(devices == null ? null : devices.gpus, ids);
-        }
+        List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds
+                : devices == null && cfg.gpuIds() != null && !env.distributed() ? cfg.gpuIds() : null;
+        List<Device> chosen = LauncherOptions.devices(env, devices == null ? null : devices.gpus, ids);
         // not closed on failure: exiting closes the sockets, and the other ranks report this one as lost
         Collective collective = Collective.open(env);
         long runSeed = seed != null ? seed : cfg.seed() != null ? cfg.seed() : new SecureRandom().nextInt(1 << 30);

@@ -111,6 +111,8 @@ public final class RabitCollective implements Collective {
         cfg.put("dmlc_task_id", String.format("%08d", env.rank()));
         cfg.put("dmlc_timeout", env.timeoutSeconds());
         long deadline = System.nanoTime() + env.timeoutSeconds() * 1_000_000_000L;
+        // XGBoost's own warnings (a retry per connect attempt while rank 0 starts) off: failures are reported below
+        XGBoostJNI.XGBSetGlobalConfig("{\"verbosity\": 0}");
         while (true) {
             try {
                 Communicator.init(cfg);

@@ -214,8 +214,7 @@ public final class Trainer {
                 }
             }
             dp.broadcastState();
-            ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(),
-                    "at the start (resumed or loaded from different checkpoints?)");
+            ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(), "at the start");
         }
 
         void loop(boolean terminal) {
