@@ -47,7 +47,7 @@ public final class TestRunner {
         return run(models, batches, numVideos, java.util.stream.IntStream.range(0, numVideos).toArray());
     }
 
-    /** {@link #run(List, Iterator, int)} of one rank's shard: only the videos {@code expected} come (others stay null). */
+    /** {@link #run(List, Iterator, int)} of one rank's shard: only the videos {@code expected} come (others null). */
     public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected) {
         Scores scores = new Scores(new float[numVideos][][], new int[numVideos]);
         try (ProgressBar bar = progressBar(expected.length)) {

@@ -86,7 +86,7 @@ public interface Collective extends AutoCloseable {
     @Override
     void close();
 
-    /** The collective of {@code env}: {@link SingleProcess} for {@code --launcher none}, else {@link RabitCollective}. */
+    /** The collective of {@code env}: {@link SingleProcess} for {@code --launcher none}, else XGBoost4J's. */
     static Collective open(LaunchEnv env) {
         return env.distributed() ? RabitCollective.open(env) : new SingleProcess();
     }

@@ -36,7 +36,8 @@ public record LaunchEnv(String launcher, int rank, int worldSize, int localRank,
             case "none" -> single();
             case "pytorch" -> pytorch(env, timeout);
             case "slurm" -> slurm(env, params, timeout);
-            default -> throw new SlowfastException("--launcher: expected none, pytorch or slurm, got '" + launcher + "'");
+            default -> throw new SlowfastException("--launcher: expected none, pytorch or slurm, got '" + launcher
+                    + "'");
         };
     }
 
@@ -84,7 +85,8 @@ public record LaunchEnv(String launcher, int rank, int worldSize, int localRank,
         String vars = "slurm".equals(e.launcher) ? "SLURM_PROCID=" + e.rank + ", SLURM_NTASKS=" + e.worldSize
                 : "RANK=" + e.rank + ", WORLD_SIZE=" + e.worldSize;
         if (e.rank >= e.worldSize) {
-            throw new SlowfastException("--launcher " + e.launcher + ": " + vars + ": the rank must be below the world size");
+            throw new SlowfastException("--launcher " + e.launcher + ": " + vars
+                    + ": the rank must be below the world size");
         }
         if (e.masterPort > 65535) {
             throw new SlowfastException("--launcher " + e.launcher + ": port " + e.masterPort + " is above 65535");

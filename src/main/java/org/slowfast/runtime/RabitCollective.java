@@ -67,8 +67,14 @@ public final class RabitCollective implements Collective {
             table[rabitRank] = env.rank();
             c.allReduce(table);
             int[] ranks = new int[world];
+            boolean[] seen = new boolean[world];
             for (int i = 0; i < world; i++) {
                 ranks[i] = (int) table[i];
+                if (seen[ranks[i]]) {
+                    throw new SlowfastException(env.describe() + ": two processes were started with rank " + ranks[i]
+                            + " (each needs its own RANK / SLURM_PROCID)");
+                }
+                seen[ranks[i]] = true;
             }
             return new RabitCollective(env, tracker, rabitRank, ranks);
         } catch (XGBoostError e) {

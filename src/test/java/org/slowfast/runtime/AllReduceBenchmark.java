@@ -36,7 +36,7 @@ public final class AllReduceBenchmark {
         if (c.rank() == 0) {
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
-            System.out.printf("%d floats, %d processes: median %.1f ms, min %.1f ms, max %.1f ms (%.2f GB/s of buffer)%n",
+            System.out.printf("%d floats, %d processes: median %.1f ms, min %.1f ms, max %.1f ms (%.2f GB/s)%n",
                     n, c.worldSize(), sorted[iterations / 2], sorted[0], sorted[iterations - 1],
                     n * 4.0 / 1e9 / (sorted[iterations / 2] / 1e3));
         }

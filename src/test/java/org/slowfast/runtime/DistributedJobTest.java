@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,14 +98,22 @@ class DistributedJobTest {
     }
 
     @Test
-    void twoProcessTestWritesTheSingleProcessResults() throws Exception {
+    void twoProcessSlurmTestWritesTheSingleProcessResults() throws Exception {
         Path single = dir.resolve("single.json");
         CliRun r = CliRun.of("test", E2E_CONFIG, E2E_CHECKPOINT, "--out", single.toString());
         assertEquals(0, r.code(), r.err());
+        // as srun starts them: SLURM_* variables, the master is the first host of the node list
         Path two = dir.resolve("two.json");
+        int port = LocalJob.freePort();
         try (LocalJob job = new LocalJob(dir)) {
-            int[] codes = job.start(2, LocalJob.freePort(), "test", E2E_CONFIG, E2E_CHECKPOINT, "--out", two.toString(),
-                    "--eval", "top_k_accuracy", "--launcher", "pytorch").await(300);
+            for (int rank = 0; rank < 2; rank++) {
+                Map<String, String> slurm = Map.of("SLURM_PROCID", "" + rank, "SLURM_NTASKS", "2", "SLURM_LOCALID",
+                        "" + rank, "SLURM_NODELIST", "localhost,elsewhere[1-2]", "SLURM_TASKS_PER_NODE", "2",
+                        "MASTER_PORT", "" + port);
+                job.start("rank" + rank, slurm, "test", E2E_CONFIG, E2E_CHECKPOINT, "--out", two.toString(), "--eval",
+                        "top_k_accuracy", "--launcher", "slurm");
+            }
+            int[] codes = job.await(300);
             assertArrayEquals(new int[] {0, 0}, codes, () -> job.output("rank0") + job.output("rank1"));
             assertTrue(job.output("rank0").contains("top1_acc: "), job.output("rank0"));
             assertTrue(!Files.readString(job.out("rank1")).contains("top1_acc"), job.output("rank1"));

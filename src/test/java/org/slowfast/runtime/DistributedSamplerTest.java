@@ -61,7 +61,8 @@ class DistributedSamplerTest {
         // step k of W ranks with batch b = step k of one process with batch W*b
         int world = 2;
         int b = 2;
-        int[][] shards = {DistributedSampler.shard(ORDER, 0, world, true), DistributedSampler.shard(ORDER, 1, world, true)};
+        int[][] shards = {DistributedSampler.shard(ORDER, 0, world, true),
+            DistributedSampler.shard(ORDER, 1, world, true)};
         for (int k = 0; k * b < shards[0].length; k++) {
             List<Integer> seen = new ArrayList<>();
             for (int[] s : shards) {

@@ -39,7 +39,8 @@ class LaunchEnvTest {
     void pytorchVariables() {
         Map<String, String> env = Map.of("RANK", "3", "WORLD_SIZE", "4", "LOCAL_RANK", "1", "LOCAL_WORLD_SIZE", "2",
                 "MASTER_ADDR", "10.0.0.1", "MASTER_PORT", "29500");
-        assertEquals(new LaunchEnv("pytorch", 3, 4, 1, 2, "10.0.0.1", 29500, 120), LaunchEnv.resolve("pytorch", env, null));
+        assertEquals(new LaunchEnv("pytorch", 3, 4, 1, 2, "10.0.0.1", 29500, 120),
+                LaunchEnv.resolve("pytorch", env, null));
         // Kubeflow's PyTorchJob sets no LOCAL_RANK: one process per pod
         LaunchEnv pod = LaunchEnv.resolve("pytorch", Map.of("RANK", "1", "WORLD_SIZE", "2", "MASTER_ADDR", "master",
                 "MASTER_PORT", "23456"), null);

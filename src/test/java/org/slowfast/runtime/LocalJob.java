@@ -52,7 +52,8 @@ public final class LocalJob implements AutoCloseable {
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
                 "-Xss4m", "org.slowfast.cli.Main"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out(name).toFile()).redirectError(err(name).toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out(name).toFile())
+                .redirectError(err(name).toFile());
         pb.environment().keySet().removeIf(k -> List.of("RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE",
                 "MASTER_ADDR", "MASTER_PORT").contains(k) || k.startsWith("SLURM_"));
         pb.environment().putAll(env);

@@ -26,12 +26,17 @@ class RabitCollectiveTest {
 
     /** Runs {@code body} as every rank of a {@code world}-process job, each on its own thread; returns the results. */
     static <T> List<T> job(int world, Function<Collective, T> body) throws Exception {
+        return job(java.util.stream.IntStream.range(0, world).toArray(), body);
+    }
+
+    /** {@link #job(int, Function)} with the given RANK of each process. */
+    static <T> List<T> job(int[] ranks, Function<Collective, T> body) throws Exception {
         int port = LocalJob.freePort();
-        ExecutorService pool = Executors.newFixedThreadPool(world);
+        ExecutorService pool = Executors.newFixedThreadPool(ranks.length);
         try {
             List<Future<T>> futures = new ArrayList<>();
-            for (int r = 0; r < world; r++) {
-                LaunchEnv env = rank(r, world, port, 30);
+            for (int r : ranks) {
+                LaunchEnv env = rank(r, ranks.length, port, 30);
                 futures.add(pool.submit(() -> {
                     Collective c = Collective.open(env);
                     T out = body.apply(c);
@@ -101,6 +106,14 @@ class RabitCollectiveTest {
             }
         });
         assertEquals("gathering results: video 0 was scored by 2 ranks instead of one", errors.get(0));
+    }
+
+    @Test
+    void twoProcessesWithOneRankFail() {
+        Exception e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> job(new int[] {0, 1, 1}, c -> c.rank()));
+        assertEquals("rank 0/3: two processes were started with rank 1 (each needs its own RANK / SLURM_PROCID)",
+                e.getCause().getMessage());
     }
 
     @Test
