@@ -87,7 +87,8 @@ public final class TestCommand implements Callable<Integer> {
             // batches of videos_per_gpu: each device takes whole batches; each rank scores its shard
             try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)
                     .shard(collective.rank(), collective.worldSize())) {
-                scores = TestRunner.run(models, loader.epoch(0), loader.size(), loader.order(0));
+                scores = TestRunner.run(models, loader.epoch(0), loader.size(), loader.order(0),
+                        collective.rank() == 0);
             }
         } finally {
             models.forEach(InferenceModel::close);

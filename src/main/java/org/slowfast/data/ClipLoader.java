@@ -110,7 +110,9 @@ public final class ClipLoader implements BatchSource {
      * every training rank takes the same number of steps). Returns this loader.
      */
     public ClipLoader shard(int rank, int world) {
-        DistributedSampler.shard(new int[] {0}, rank, world, false); // checks the arguments
+        if (world < 1 || rank < 0 || rank >= world) {
+            throw new IllegalArgumentException("rank " + rank + " of " + world);
+        }
         this.shardRank = rank;
         this.shardWorld = world;
         return this;

@@ -44,13 +44,17 @@ public final class TestRunner {
      * videos/s and ETA goes to stderr when it is a terminal.
      */
     public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos) {
-        return run(models, batches, numVideos, java.util.stream.IntStream.range(0, numVideos).toArray());
+        return run(models, batches, numVideos, java.util.stream.IntStream.range(0, numVideos).toArray(), true);
     }
 
-    /** {@link #run(List, Iterator, int)} of one rank's shard: only the videos {@code expected} come (others null). */
-    public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected) {
+    /**
+     * {@link #run(List, Iterator, int)} of one rank's shard: only the videos {@code expected} come (the others stay
+     * null); the progress bar only with {@code progress} (rank 0).
+     */
+    public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected,
+            boolean progress) {
         Scores scores = new Scores(new float[numVideos][][], new int[numVideos]);
-        try (ProgressBar bar = progressBar(expected.length)) {
+        try (ProgressBar bar = progress ? progressBar(expected.length) : null) {
             if (models.size() == 1) {
                 while (batches.hasNext()) {
                     file(scores, batches.next(), models.get(0), bar);

@@ -44,17 +44,19 @@ class DistributedJobTest {
     }
 
     /** Train options on the generated data: BN frozen (norm_eval), no dropout, so only the batch split differs. */
-    static String[] trainArgs(String launcher, Path work, int videosPerGpu, int epochs) {
-        return List.of("train", CONFIG, "--launcher", launcher, "--work-dir", work.toString(), "--seed", "0",
-                "--deterministic", "--validate", "--cfg-options",
+    static String[] trainArgs(String launcher, Path work, int videosPerGpu, int epochs, String... options) {
+        List<String> args = new ArrayList<>(List.of("train", CONFIG, "--launcher", launcher, "--work-dir",
+                work.toString(), "--seed", "0", "--deterministic", "--validate"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--cfg-options",
                 "data.train.ann_file=" + data.resolve("train_list_rawframes.txt"),
                 "data.train.data_prefix=" + data.resolve("rawframes"),
                 "data.val.ann_file=" + data.resolve("val_list_rawframes.txt"),
                 "data.val.data_prefix=" + data.resolve("rawframes"),
                 "data.videos_per_gpu=" + videosPerGpu, "data.val_dataloader.videos_per_gpu=3", "total_epochs=" + epochs,
                 "checkpoint_config.interval=1", "log_config.interval=1", "model.cls_head.dropout_ratio=0",
-                "model.backbone.slow_pathway.norm_eval=true", "model.backbone.fast_pathway.norm_eval=true")
-                .toArray(String[]::new);
+                "model.backbone.slow_pathway.norm_eval=true", "model.backbone.fast_pathway.norm_eval=true"));
+        return args.toArray(String[]::new);
     }
 
     @Test
@@ -68,18 +70,7 @@ class DistributedJobTest {
             int[] codes = job.start(2, LocalJob.freePort(), trainArgs("pytorch", two, 4, 1)).await(300);
             assertArrayEquals(new int[] {0, 0}, codes, () -> job.output("rank0") + job.output("rank1"));
         }
-        var a = PthReader.read(one.resolve("epoch_1.pth")).stateDict();
-        var b = PthReader.read(two.resolve("epoch_1.pth")).stateDict();
-        assertEquals(a.keySet(), b.keySet());
-        double maxDiff = 0;
-        for (String k : a.keySet()) {
-            float[] x = a.get(k).toFloats();
-            float[] y = b.get(k).toFloats();
-            for (int i = 0; i < x.length; i++) {
-                maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
-            }
-        }
-        assertTrue(maxDiff < 1e-5, "max weight difference " + maxDiff);
+        assertSameWeights(one.resolve("epoch_1.pth"), two.resolve("epoch_1.pth"), 1e-5);
         // rank 0 alone wrote the logs; its logged losses are the means over ranks, i.e. the 8-clip batch losses
         assertEquals(1, logs(two, ".log").size());
         List<JsonNode> l1 = trainLines(one);
@@ -95,6 +86,31 @@ class DistributedJobTest {
         JsonNode v2 = valLine(two);
         assertEquals(v1.get("top1_acc").asDouble(), v2.get("top1_acc").asDouble(), 0);
         assertEquals(v1.get("mean_class_accuracy").asDouble(), v2.get("mean_class_accuracy").asDouble(), 0);
+
+        // --auto-resume: every rank loads latest.pth and the run continues as the single process does
+        assertEquals(0, CliRun.of(trainArgs("none", one, 8, 2, "--auto-resume")).code());
+        try (LocalJob job = new LocalJob(dir)) {
+            int[] codes = job.start(2, LocalJob.freePort(), trainArgs("pytorch", two, 4, 2, "--auto-resume")).await(300);
+            assertArrayEquals(new int[] {0, 0}, codes, () -> job.output("rank0") + job.output("rank1"));
+        }
+        // 8 steps in all: the float rounding of the two summation orders has grown to about 1e-5
+        assertSameWeights(one.resolve("epoch_2.pth"), two.resolve("epoch_2.pth"), 1e-4);
+    }
+
+    /** Two checkpoints hold the same state dict within {@code tolerance}. */
+    private static void assertSameWeights(Path one, Path two, double tolerance) {
+        var a = PthReader.read(one).stateDict();
+        var b = PthReader.read(two).stateDict();
+        assertEquals(a.keySet(), b.keySet());
+        double maxDiff = 0;
+        for (String k : a.keySet()) {
+            float[] x = a.get(k).toFloats();
+            float[] y = b.get(k).toFloats();
+            for (int i = 0; i < x.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
+            }
+        }
+        assertTrue(maxDiff < tolerance, "max weight difference " + maxDiff + " between " + one + " and " + two);
     }
 
     @Test
