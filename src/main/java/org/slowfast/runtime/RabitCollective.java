@@ -183,7 +183,8 @@ public final class RabitCollective implements Collective {
             int world = launcherRankOf.length;
             int prev = launcherRankOf[(rabitRank + world - 1) % world];
             int next = launcherRankOf[(rabitRank + 1) % world];
-            lost = prev == next ? "rank " + prev : "rank " + prev + " or rank " + next + " (ring neighbours)";
+            lost = prev == next ? "rank " + prev
+                    : "rank " + Math.min(prev, next) + " or rank " + Math.max(prev, next) + " (ring neighbours)";
         }
         String why = error != null && error.contains("timeout") ? "no answer within " + env.timeoutSeconds()
                 + " s (hung or unreachable; dist_params.timeout)" : "it exited or its connection broke";
