@@ -1,7 +1,9 @@
 package org.slowfast.cli;
 
 import ai.djl.Device;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.runtime.Devices;
@@ -21,7 +23,7 @@ final class LauncherOptions {
 
     /** This process's place in the job, from the environment and the config's dist_params. */
     LaunchEnv resolve(LoadedConfig loaded) {
-        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(System.getenv());
         if (localRank != null && !env.containsKey("LOCAL_RANK")) {
             env.put("LOCAL_RANK", String.valueOf(localRank));
         }

@@ -3,6 +3,7 @@ package org.slowfast.runtime;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -82,9 +83,16 @@ public final class RabitCollective implements Collective {
         }
     }
 
+    /** MASTER_ADDR's IPv4 address (XGBoost's collective speaks IPv4). */
     private static String resolve(LaunchEnv env) {
         try {
-            return InetAddress.getByName(env.masterAddr()).getHostAddress();
+            for (InetAddress a : InetAddress.getAllByName(env.masterAddr())) {
+                if (a instanceof Inet4Address) {
+                    return a.getHostAddress();
+                }
+            }
+            throw new SlowfastException(env.describe() + ": MASTER_ADDR '" + env.masterAddr()
+                    + "' has no IPv4 address (the collective runs over IPv4)");
         } catch (UnknownHostException e) {
             throw new SlowfastException(env.describe() + ": MASTER_ADDR '" + env.masterAddr()
                     + "' does not resolve to an address");
