@@ -152,11 +152,7 @@ class DistributedJobTest {
         Path work = dir.resolve("killed");
         try (LocalJob job = new LocalJob(dir)) {
             job.start(2, LocalJob.freePort(), trainArgs("pytorch", work, 2, 100));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            while (logs(work, ".log.json").isEmpty() || trainLines(work).isEmpty()) {
-                assertTrue(System.nanoTime() < deadline && job.process(0).isAlive(), () -> job.output("rank0"));
-                Thread.sleep(200);
-            }
+            awaitTraining(job, work);
             job.process(1).destroyForcibly();
             long killed = System.nanoTime();
             assertTrue(job.process(0).waitFor(90, TimeUnit.SECONDS), "rank 0 still runs 90 s after rank 1 died");
@@ -165,6 +161,35 @@ class DistributedJobTest {
             String err = Files.readString(job.err("rank0"));
             assertTrue(err.contains("error: rank 0/2: lost rank 1 during an all-reduce"), err);
             assertTrue(seconds < 90, "took " + seconds + " s");
+        }
+    }
+
+    @Test
+    void hungRankIsReportedAfterTheTimeout() throws Exception {
+        Path work = dir.resolve("hung");
+        List<String> args = new ArrayList<>(List.of(trainArgs("pytorch", work, 2, 100)));
+        args.add("dist_params.timeout=5"); // one more --cfg-options value
+        try (LocalJob job = new LocalJob(dir)) {
+            job.start(2, LocalJob.freePort(), args.toArray(String[]::new));
+            awaitTraining(job, work);
+            Process stop = new ProcessBuilder("kill", "-STOP", "" + job.process(1).pid()).start();
+            assertEquals(0, stop.waitFor());
+            long stopped = System.nanoTime();
+            assertTrue(job.process(0).waitFor(60, TimeUnit.SECONDS), "rank 0 still waits 60 s after rank 1 hung");
+            double seconds = (System.nanoTime() - stopped) / 1e9;
+            assertNotEquals(0, job.process(0).exitValue());
+            String err = Files.readString(job.err("rank0"));
+            assertTrue(err.contains("error: rank 0/2: lost rank 1 during an all-reduce: no answer within 5 s"), err);
+            assertTrue(seconds >= 4 && seconds < 60, "took " + seconds + " s");
+        }
+    }
+
+    /** Waits until rank 0 has logged a training iteration. */
+    private static void awaitTraining(LocalJob job, Path work) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (logs(work, ".log.json").isEmpty() || trainLines(work).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline && job.process(0).isAlive(), () -> job.output("rank0"));
+            Thread.sleep(200);
         }
     }
 
