@@ -75,6 +75,7 @@ public final class SlowfastCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         WarningRelay.install();
         CpuThreads.setCores(null); // until --threads says otherwise
+        CpuThreads.setProcessShare(0); // until a launcher says otherwise
         CommandLine cl = new CommandLine(new SlowfastCommand());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             Throwable root = userError(ex);

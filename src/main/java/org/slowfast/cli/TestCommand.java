@@ -9,7 +9,9 @@ import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
 import org.slowfast.data.ClipLoader;
-import org.slowfast.runtime.Devices;
+import org.slowfast.runtime.Collective;
+import org.slowfast.runtime.LaunchEnv;
+import org.slowfast.runtime.ResultGather;
 import org.slowfast.eval.EvalReport;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.ResultsFile;
@@ -58,6 +60,8 @@ public final class TestCommand implements Callable<Integer> {
 
     @Mixin EvalOptions eval;
 
+    @Mixin LauncherOptions launch;
+
     @Override
     public Integer call() {
         LoadedConfig cfg = LoadedConfig.load(config, eval.cfgOptions);
@@ -89,7 +93,10 @@ public final class TestCommand implements Callable<Integer> {
         }
         cfg.require("model", "data.test");
         EvalReport report = eval.report(cfg, out == null ? null : ResultsFile.metricsPathFor(out));
-        List<Device> devices = Devices.select(gpus, gpuIds);
+        LaunchEnv env = launch.resolve(cfg);
+        List<Device> devices = LauncherOptions.devices(env, gpus, gpuIds);
+        // not closed on failure: exiting closes the sockets, and the other ranks report this one as lost
+        Collective collective = Collective.open(env);
         List<InferenceModel> models = new ArrayList<>();
         TestRunner.Scores scores;
         ClipDataset dataset;
@@ -100,15 +107,22 @@ public final class TestCommand implements Callable<Integer> {
                     models.get(models.size() - 1).fuseConvBn();
                 }
             }
-            // batches of videos_per_gpu: each device takes whole batches
-            try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)) {
+            // batches of videos_per_gpu: each device takes whole batches; each rank scores its shard
+            try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)
+                    .shard(collective.rank(), collective.worldSize())) {
                 dataset = loader.dataset();
-                scores = TestRunner.run(models, loader.epoch(0), loader.size());
+                scores = TestRunner.run(models, loader.epoch(0), loader.size(), loader.order(0),
+                        collective.rank() == 0);
             }
         } finally {
             models.forEach(InferenceModel::close);
         }
-        float[][] rows = scores.flat();
+        ResultGather.Results all = ResultGather.gather(collective, scores.rows(), scores.labels());
+        collective.close();
+        if (collective.rank() != 0) {
+            return 0;
+        }
+        float[][] rows = new TestRunner.Scores(all.rows(), all.labels()).flat();
         if (out != null) {
             System.out.println("writing results to " + out);
             ResultsFile.write(out, List.of(rows));

@@ -9,11 +9,13 @@ import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.Config;
 import org.slowfast.config.LoadedConfig;
-import org.slowfast.runtime.Devices;
+import org.slowfast.runtime.Collective;
+import org.slowfast.runtime.LaunchEnv;
 import org.slowfast.train.DatasetSources;
 import org.slowfast.train.Trainer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -79,6 +81,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Override keys of the merged config, e.g. total_epochs=10.")
     List<String> cfgOptions = new ArrayList<>();
 
+    @Mixin LauncherOptions launch;
+
     @Override
     public Integer call() {
         LoadedConfig loaded = LoadedConfig.load(config, cfgOptions);
@@ -86,28 +90,23 @@ public final class TrainCommand implements Callable<Integer> {
             loaded.require("data.test"); // fail now rather than after training
         }
         Config cfg = loaded.config();
+        LaunchEnv env = launch.resolve(loaded);
         List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds
-                : devices == null && cfg.gpuIds() != null ? cfg.gpuIds() : null;
-        List<Device> chosen = Devices.select(devices == null ? null : devices.gpus, ids);
+                : devices == null && cfg.gpuIds() != null && !env.distributed() ? cfg.gpuIds() : null;
+        List<Device> chosen = LauncherOptions.devices(env, devices == null ? null : devices.gpus, ids);
+        // not closed on failure: exiting closes the sockets, and the other ranks report this one as lost
+        Collective collective = Collective.open(env);
         long runSeed = seed != null ? seed : cfg.seed() != null ? cfg.seed() : new SecureRandom().nextInt(1 << 30);
+        runSeed = collective.broadcast(runSeed, 0); // rank 0's random seed, as MMAction2's init_random_seed
         if (diffSeed) {
-            runSeed += rank();
+            runSeed += collective.rank();
         }
         Trainer.Options options = new Trainer.Options(resolveWorkDir(loaded, workDir), runSeed, deterministic,
                 validate, chosen, resume == null ? null : resume.from, resume != null && resume.auto, loadFrom,
                 testLast, testBest);
-        new Trainer(loaded, options, DatasetSources.prepare(loaded, chosen.size()), System.out).run();
+        new Trainer(loaded, options, DatasetSources.prepare(loaded, chosen.size(), env), System.out, collective).run();
+        collective.close();
         return 0;
-    }
-
-    /** The process rank as torch.distributed's launchers export it ({@code RANK}), 0 for a single process. */
-    static int rank() {
-        String rank = System.getenv("RANK");
-        try {
-            return rank == null || rank.isBlank() ? 0 : Integer.parseInt(rank.strip());
-        } catch (NumberFormatException e) {
-            throw new SlowfastException("--diff-seed: the RANK environment variable is not an integer: '" + rank + "'");
-        }
     }
 
     /** MMAction2's priority: {@code --work-dir}, then the config's {@code work_dir}, then work_dirs/<config name>. */

@@ -21,7 +21,7 @@ import org.slowfast.config.DataConfig;
 import org.slowfast.config.DatasetConfig;
 import org.slowfast.data.pipeline.FormatShape;
 import org.slowfast.config.LoadedConfig;
-import org.slowfast.data.BatchSource;
+import org.slowfast.runtime.DistributedSampler;
 
 /**
  * MMAction2's DataLoader on threads: batches of formatted clips built by {@code workers} threads, at most
@@ -54,6 +54,8 @@ public final class ClipLoader implements BatchSource {
     private long[] sampleShape;
     private int sampleLength;
     private EpochIterator current;
+    private int shardRank;
+    private int shardWorld = 1;
 
     public ClipLoader(ClipDataset dataset, Options options, Consumer<String> warnings) {
         if (dataset.multiClass() && !dataset.testMode()) {
@@ -113,9 +115,22 @@ public final class ClipLoader implements BatchSource {
         return dataset;
     }
 
+    /**
+     * Loads only rank {@code rank}'s share of every epoch ({@link DistributedSampler}; padded when shuffling, so
+     * every training rank takes the same number of steps). Returns this loader.
+     */
+    public ClipLoader shard(int rank, int world) {
+        if (world < 1 || rank < 0 || rank >= world) {
+            throw new IllegalArgumentException("rank " + rank + " of " + world);
+        }
+        this.shardRank = rank;
+        this.shardWorld = world;
+        return this;
+    }
+
     @Override
     public int length() {
-        int n = dataset.size();
+        int n = DistributedSampler.shardSize(dataset.size(), shardRank, shardWorld, options.shuffle());
         int b = options.batchSize();
         return options.dropLast() ? n / b : (n + b - 1) / b;
     }
@@ -150,7 +165,10 @@ public final class ClipLoader implements BatchSource {
         return sampleShape.clone();
     }
 
-    /** The sample order of {@code epoch}: a seeded permutation when shuffling, else annotation order. */
+    /**
+     * The sample order of {@code epoch}: a seeded permutation when shuffling, else annotation order; of this rank's
+     * shard when {@link #shard sharded}.
+     */
     public int[] order(int epoch) {
         int n = dataset.size();
         int[] order = new int[n];
@@ -166,7 +184,7 @@ public final class ClipLoader implements BatchSource {
                 order[j] = t;
             }
         }
-        return order;
+        return shardWorld == 1 ? order : DistributedSampler.shard(order, shardRank, shardWorld, options.shuffle());
     }
 
     @Override

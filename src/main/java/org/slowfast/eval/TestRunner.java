@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.slowfast.SlowfastException;
 import org.slowfast.data.BatchSource.Batch;
 import org.slowfast.runtime.Progress;
@@ -53,23 +54,38 @@ public final class TestRunner {
      * videos/s and ETA goes to stderr (progress lines when it is not a terminal).
      */
     public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos) {
+        return run(models, batches, numVideos, IntStream.range(0, numVideos).toArray(), true);
+    }
+
+    /**
+     * {@link #run(List, Iterator, int)} of one rank's shard: only the videos {@code expected} come (the others stay
+     * null); the progress bar only with {@code progress} (rank 0).
+     */
+    public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected,
+            boolean progress) {
         Scores scores = new Scores(new float[numVideos][][], new int[numVideos]);
-        run(models, batches, numVideos, (model, b) -> model.predict(b.imgs(), b.shape()), (index, rows, label) -> {
-            scores.rows()[index] = rows;
-            scores.labels()[index] = label;
-        });
+        run(models, batches, numVideos, expected, progress, (model, b) -> model.predict(b.imgs(), b.shape()),
+                (index, rows, label) -> {
+                    scores.rows()[index] = rows;
+                    scores.labels()[index] = label;
+                });
         return scores;
     }
 
     /** As {@link #run(List, Iterator, int)}, with any per-batch computation, handing each video to {@code sink}. */
     public static void run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, Forward forward,
             Sink sink) {
+        run(models, batches, numVideos, IntStream.range(0, numVideos).toArray(), true, forward, sink);
+    }
+
+    private static void run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected,
+            boolean progress, Forward forward, Sink sink) {
         boolean[] seen = new boolean[numVideos];
         Sink checked = (index, rows, label) -> {
             seen[index] = true;
             sink.accept(index, rows, label);
         };
-        try (Progress bar = Progress.start("test", numVideos, "videos")) {
+        try (Progress bar = progress ? Progress.start("test", expected.length, "videos") : Progress.silent()) {
             if (models.size() == 1) {
                 while (batches.hasNext()) {
                     file(checked, batches.next(), models.get(0), forward, bar);
@@ -78,7 +94,7 @@ public final class TestRunner {
                 runParallel(models, batches, checked, forward, bar);
             }
         }
-        for (int i = 0; i < numVideos; i++) {
+        for (int i : expected) {
             if (!seen[i]) {
                 throw new IllegalStateException("the data loader skipped video " + i);
             }

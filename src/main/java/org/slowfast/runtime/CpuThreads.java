@@ -13,6 +13,7 @@ public final class CpuThreads {
     public static final String FORCED_PROPERTY = "ai.djl.pytorch.num_threads";
 
     private static volatile Integer override;
+    private static volatile int processShare;
 
     private CpuThreads() {}
 
@@ -21,13 +22,27 @@ public final class CpuThreads {
         override = n;
     }
 
-    /** The cores this process may use: {@code --threads}, else {@code -Dslowfast.threads}, else every processor. */
+    /**
+     * The default for a process of a multi-process job: its share of the machine's cores
+     * ({@link LaunchEnv#cpuCoresPerProcess()}); 0 resets it to every processor.
+     */
+    public static void setProcessShare(int cores) {
+        processShare = cores;
+    }
+
+    /**
+     * The cores this process may use: {@code --threads}, else {@code -Dslowfast.threads}, else its share of the
+     * machine in a multi-process job, else every processor.
+     */
     public static int cores() {
         if (override != null) {
             return override;
         }
         Integer property = Integer.getInteger("slowfast.threads");
-        return property != null && property > 0 ? property : Runtime.getRuntime().availableProcessors();
+        if (property != null && property > 0) {
+            return property;
+        }
+        return processShare > 0 ? processShare : Runtime.getRuntime().availableProcessors();
     }
 
     /** Inference: every core as intra-op threads of the calling thread (a forward pass has no Conv3d backward). */

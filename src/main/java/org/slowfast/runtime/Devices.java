@@ -52,6 +52,19 @@ public final class Devices {
         return devices;
     }
 
+    /** The device of a process of a multi-process run: GPU {@code localRank} when the engine has GPUs, else the CPU. */
+    public static Device forLocalRank(int localRank) {
+        int available = Engine.getInstance().getGpuCount();
+        if (available == 0) {
+            return Device.cpu();
+        }
+        if (localRank >= available) {
+            throw new SlowfastException("LOCAL_RANK " + localRank + " has no GPU (" + available
+                    + " available); start at most one process per GPU on each machine");
+        }
+        return Device.gpu(localRank);
+    }
+
     /** Peak resident set size of this process in bytes ({@code VmHWM}), or -1 where /proc is unavailable. */
     public static long peakRssBytes() {
         try {

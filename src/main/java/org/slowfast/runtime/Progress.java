@@ -39,7 +39,7 @@ public final class Progress implements AutoCloseable {
      */
     public static Progress start(String task, long total, String unit) {
         if (total <= 1) {
-            return new Progress(task, total, unit, null, null);
+            return silent();
         }
         if (System.console() != null) {
             return new Progress(task, total, unit, new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
@@ -47,6 +47,11 @@ public final class Progress implements AutoCloseable {
                     .setStyle(ProgressBarStyle.ASCII).build(), null);
         }
         return new Progress(task, total, unit, null, System.err);
+    }
+
+    /** A progress that shows nothing (a single item, or a rank other than 0). */
+    public static Progress silent() {
+        return new Progress("", 0, "", null, null);
     }
 
     /** Counts {@code n} more finished items. */

@@ -22,6 +22,8 @@ import org.slowfast.config.OptimizerConfig;
 import org.slowfast.model.Recognizer3D;
 import org.slowfast.model.StateEntry;
 import org.slowfast.runtime.CpuThreads;
+import org.slowfast.runtime.Collective;
+import org.slowfast.runtime.SingleProcess;
 
 /**
  * Synchronous data parallelism: one model replica per device, each run by its own thread (torch grad mode and the
@@ -48,6 +50,7 @@ public final class DataParallel implements AutoCloseable {
     private final List<FlatParameters> flats = new ArrayList<>();
     private final TorchSgd optimizer;
     private final ExecutorService workers;
+    private GradientAllReduce acrossProcesses = new GradientAllReduce(new SingleProcess());
 
     /**
      * The replica devices for the selected ones: the GPUs as given, or on the CPU one replica per
@@ -94,6 +97,11 @@ public final class DataParallel implements AutoCloseable {
             return t;
         });
         broadcastState();
+    }
+
+    /** Averages gradients also over the processes of {@code collective} (multi-process training). */
+    public void acrossProcesses(Collective collective) {
+        acrossProcesses = new GradientAllReduce(collective);
     }
 
     public Replica main() {
@@ -178,15 +186,17 @@ public final class DataParallel implements AutoCloseable {
             top5 += v[2] / futures.size();
         }
         boolean finite = Double.isFinite(loss);
-        // on a replica thread: one intra-op thread on the CPU, which is also robust when other processes share
-        // the cores (a multi-thread OpenMP region waits for every one of its threads to be scheduled)
-        double gradNorm = join(workers.submit(() -> update(futures.size(), maxNorm, normType, finite)));
+        int active = futures.size();
+        // on replica threads: one intra-op thread on the CPU, which is also robust when other processes share the
+        // cores (a multi-thread OpenMP region waits for every one of its threads to be scheduled)
+        join(workers.submit(() -> averageGradients(active)));
+        acrossProcesses.average(flat(), parameters.get(0)); // on the collective's own thread
+        double gradNorm = join(workers.submit(() -> clipAndStep(maxNorm, normType, finite)));
         return new StepResult(loss, top1, top5, gradNorm);
     }
 
-    /** Averages the gradients, clips them and steps when the loss is finite; returns the grad norm (or NaN). */
-    private double update(int active, Double maxNorm, double normType, boolean finite) {
-        averageGradients(active);
+    /** Clips the averaged gradients and steps when the loss is finite; returns the grad norm (or NaN). */
+    private double clipAndStep(Double maxNorm, double normType, boolean finite) {
         double gradNorm = maxNorm == null ? Double.NaN
                 : flats.isEmpty() ? GradClip.clipGradNorm(parameters.get(0), maxNorm, normType)
                 : GradClip.clipGradNorm(flats.get(0), maxNorm, normType);

@@ -11,25 +11,35 @@ import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipLoader;
 import org.slowfast.data.video.SyntheticDataset;
+import org.slowfast.runtime.LaunchEnv;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The config's train, precise-BN and val loaders (batch = devices × videos_per_gpu). When the config carries
+ * The config's train, precise-BN and val loaders (batch = devices × videos_per_gpu), each of this process's shard in
+ * a multi-process run. When the config carries
  * {@code synthetic_data}, its {@code out_dir} does not exist and the train annotation file lies inside it, the
  * dataset is generated first (make-synthetic). Existing data is never regenerated or overwritten, and a train
- * annotation file elsewhere (a typo, the user's own data) never triggers generation.
+ * annotation file elsewhere (a typo, the user's own data) never triggers generation. Local rank 0 generates; the other processes on the machine wait.
  */
 public final class DatasetSources implements Trainer.Sources {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetSources.class);
     private final LoadedConfig loaded;
     private final int devices;
+    private final LaunchEnv env;
 
-    private DatasetSources(LoadedConfig loaded, int devices) {
+    private DatasetSources(LoadedConfig loaded, int devices, LaunchEnv env) {
         this.loaded = loaded;
         this.devices = devices;
+        this.env = env;
     }
 
     /** Checks the data keys and generates missing synthetic data; warnings (replaced samples) are logged. */
     public static DatasetSources prepare(LoadedConfig loaded, int devices) {
+        return prepare(loaded, devices, LaunchEnv.single());
+    }
+
+    /** {@link #prepare(LoadedConfig, int)} for the process {@code env} of a multi-process run. */
+    public static DatasetSources prepare(LoadedConfig loaded, int devices, LaunchEnv env) {
         loaded.require("data.train");
         String annFile = loaded.config().data().train().base().annFile();
         if (annFile == null) {
@@ -39,17 +49,37 @@ public final class DatasetSources implements Trainer.Sources {
         Map<String, Object> synthetic = loaded.config().syntheticData();
         Path out = synthetic == null ? null
                 : Path.of(String.valueOf(synthetic.getOrDefault("out_dir", "data/synthetic")));
-        if (out != null && !Files.exists(out) && isInside(trainList, out)) {
+        if (out != null && isInside(trainList, out)) {
             SyntheticDataset.Options o = syntheticOptions(synthetic);
-            LOG.info("{} is missing: generating the synthetic dataset ({} classes x {} videos) in {}",
-                    trainList, o.classes(), o.videosPerClass(), out);
-            SyntheticDataset.generate(out, o);
+            if (env.localRank() != 0) {
+                awaitSynthetic(out.resolve(o.format().listName("val")));
+            } else if (!Files.exists(out)) {
+                LOG.info("{} is missing: generating the synthetic dataset ({} classes x {} videos) in {}",
+                        trainList, o.classes(), o.videosPerClass(), out);
+                SyntheticDataset.generate(out, o);
+            }
         }
-        return new DatasetSources(loaded, devices);
+        return new DatasetSources(loaded, devices, env);
     }
 
     private static boolean isInside(Path file, Path dir) {
         return file.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize());
+    }
+
+    /** Waits for local rank 0 to finish the synthetic dataset (its val list is written last). */
+    private static void awaitSynthetic(Path lastFile) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        while (!Files.exists(lastFile)) {
+            if (System.nanoTime() > deadline) {
+                throw new SlowfastException(lastFile + ": local rank 0 did not finish the synthetic dataset in 30 min");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SlowfastException("interrupted while waiting for the synthetic dataset");
+            }
+        }
     }
 
     private static SyntheticDataset.Options syntheticOptions(Map<String, Object> m) {
@@ -77,16 +107,20 @@ public final class DatasetSources implements Trainer.Sources {
 
     @Override
     public BatchSource train(long seed) {
-        return ClipLoader.forSplit(loaded, "train", seed, devices, null);
+        return loader("train", seed);
     }
 
     @Override
     public BatchSource preciseBn(long seed) {
-        return ClipLoader.forSplit(loaded, "train", seed, devices, null);
+        return loader("train", seed);
     }
 
     @Override
     public BatchSource val() {
-        return ClipLoader.forSplit(loaded, "val", 0, devices, null);
+        return loader("val", 0);
+    }
+
+    private ClipLoader loader(String split, long seed) {
+        return ClipLoader.forSplit(loaded, split, seed, devices, null).shard(env.rank(), env.worldSize());
     }
 }

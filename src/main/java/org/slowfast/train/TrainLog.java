@@ -63,6 +63,21 @@ public final class TrainLog implements AutoCloseable {
                 LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneId.systemDefault()), level, message)));
     }
 
+    /** A log that writes nothing: the ranks other than 0 of a multi-process run. */
+    public static TrainLog discarding() {
+        return new TrainLog();
+    }
+
+    private TrainLog() {
+        this.echoTrainLines = false;
+        this.textFile = null;
+        this.jsonFile = null;
+        this.console = null;
+        this.text = new BufferedWriter(java.io.Writer.nullWriter());
+        this.json = new BufferedWriter(java.io.Writer.nullWriter());
+        this.relay = () -> { };
+    }
+
     public Path jsonFile() {
         return jsonFile;
     }

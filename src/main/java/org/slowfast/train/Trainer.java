@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +32,13 @@ import org.slowfast.config.EvaluationConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.config.OptimizerHookConfig;
 import org.slowfast.config.PreciseBnConfig;
+import org.slowfast.eval.EvalReport;
+import org.slowfast.runtime.Collective;
 import org.slowfast.runtime.CpuThreads;
 import org.slowfast.runtime.Devices;
 import org.slowfast.runtime.Progress;
+import org.slowfast.runtime.ResultGather;
+import org.slowfast.runtime.SingleProcess;
 import org.slowfast.eval.Evaluator;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;
@@ -78,8 +83,20 @@ public final class Trainer {
     private final PrintStream console;
     /** The effective config (command-line values set) as dumped, logged and stored in checkpoints. */
     private String configDump;
+    private final Collective collective;
+    private final boolean rank0;
 
     public Trainer(LoadedConfig loaded, Options options, Sources sources, PrintStream console) {
+        this(loaded, options, sources, console, new SingleProcess());
+    }
+
+    /**
+     * A trainer that is one process of a multi-process run: gradients and logged values are averaged over
+     * {@code collective}, and rank 0 alone writes the config copy, logs, checkpoints and curves.
+     */
+    public Trainer(LoadedConfig loaded, Options options, Sources sources, PrintStream console, Collective collective) {
+        this.collective = collective;
+        this.rank0 = collective.rank() == 0;
         this.loaded = loaded;
         this.cfg = loaded.config();
         this.options = options;
@@ -138,17 +155,20 @@ public final class Trainer {
         }
         int totalEpochs = cfg.totalEpochs();
         String timestamp = LocalDateTime.now().format(TrainLog.TIMESTAMP);
-        org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
-        boolean terminal = System.console() != null && console != null;
-        try (TrainLog log = new TrainLog(workDir, timestamp, console, !terminal);
+        if (rank0) {
+            org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
+        }
+        boolean terminal = System.console() != null && console != null && rank0;
+        try (TrainLog log = rank0 ? new TrainLog(workDir, timestamp, console, !terminal) : TrainLog.discarding();
                 DataParallel dp = new DataParallel(DataParallel.replicaDevices(options.devices()),
                         () -> Recognizer3D.build(loaded), options.seed(), shape, cfg.optimizer())) {
             TorchSgd optimizer = dp.optimizer();
+            dp.acrossProcesses(collective);
             CpuThreads.useAllCoresForInference();
             Engine.getInstance().setRandomSeed((int) options.seed());
             String env = RunInfo.envInfo(options.devices());
             log.info("Environment info:\n" + "-".repeat(60) + "\n" + env + "\n" + "-".repeat(60) + "\n");
-            log.info("Distributed training: False");
+            log.info("Distributed training: " + (collective.worldSize() > 1 ? "True" : "False"));
             log.info("Config:\n" + configDump);
             log.info("Set random seed to " + options.seed() + ", deterministic: " + options.deterministic());
             Integer forced = CpuThreads.forcedTrainingThreads();
@@ -176,10 +196,13 @@ public final class Trainer {
             Run run = new Run(log, train, dp, optimizer, schedule, totalEpochs, meta);
             run.restore(ckptFile, checkpoint, resuming);
             run.loop(terminal);
-            if (options.testLast() || options.testBest()) {
+            if (rank0 && (options.testLast() || options.testBest())) {
                 TestAfterTraining.run(loaded, workDir, options.devices(), options.testLast(), options.testBest(), log);
             }
             log.info("Training finished; logs in " + log.textFile() + " and " + log.jsonFile());
+            if (!rank0) {
+                return null;
+            }
             try {
                 CurvePlot.plot(List.of(log.jsonFile()), List.of("loss_cls", "top1_acc"), null, null,
                         workDir.resolve("curves.png"));
@@ -253,6 +276,7 @@ public final class Trainer {
                 log.info("load checkpoint from " + file);
             }
             dp.broadcastState();
+            ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(), "at the start");
         }
 
         void loop(boolean terminal) {
@@ -274,8 +298,8 @@ public final class Trainer {
                         BatchSource.Batch b = batches.next();
                         double dataTime = (System.nanoTime() - tick) / 1e9;
                         optimizer.applySchedule(schedule, epoch, iter);
-                        DataParallel.StepResult r = dp.step(b.imgs(), b.shape(), b.labels(),
-                                clip == null ? null : clip.maxNorm(), clip == null ? 2 : clip.normType());
+                        DataParallel.StepResult r = meanOverRanks(dp.step(b.imgs(), b.shape(), b.labels(),
+                                clip == null ? null : clip.maxNorm(), clip == null ? 2 : clip.normType()));
                         if (!Double.isFinite(r.loss())) {
                             String msg = "loss is " + r.loss() + " at epoch " + (epoch + 1) + ", iteration "
                                     + (i + 1) + " (global iteration " + (iter + 1) + "); training stopped, the last"
@@ -304,6 +328,11 @@ public final class Trainer {
             }
         }
 
+        DataParallel.StepResult meanOverRanks(DataParallel.StepResult r) {
+            double[] m = collective.mean(r.loss(), r.top1(), r.top5());
+            return new DataParallel.StepResult(m[0], m[1], m[2], r.gradNorm());
+        }
+
         void afterEpoch() {
             PreciseBnConfig pbn = cfg.preciseBn();
             if (pbn != null && epoch % pbn.interval() == 0) {
@@ -314,7 +343,9 @@ public final class Trainer {
                 dp.broadcastState();
                 log.info("BN stats updated");
             }
-            if (epoch % cfg.checkpointConfig().interval() == 0 || epoch == totalEpochs) {
+            ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(),
+                    "after epoch " + epoch);
+            if (rank0 && (epoch % cfg.checkpointConfig().interval() == 0 || epoch == totalEpochs)) {
                 Path file = options.workDir().resolve("epoch_" + epoch + ".pth");
                 save(file);
                 copyAtomically(file, options.workDir().resolve("latest.pth"));
@@ -338,11 +369,12 @@ public final class Trainer {
             EvaluationConfig ev = cfg.evaluation() != null ? cfg.evaluation()
                     : new EvaluationConfig(null, null, null, null, null, null, null, null, null);
             DataParallel.Replica main = dp.main();
-            double[][] scores;
+            float[][][] scores;
             int[] labels;
             int length;
-            try (BatchSource val = sources.val(); Progress progress = Progress.start("val", val.size(), "videos")) {
-                scores = new double[val.size()][];
+            try (BatchSource val = sources.val();
+                    Progress progress = rank0 ? Progress.start("val", val.size(), "videos") : Progress.silent()) {
+                scores = new float[val.size()][][];
                 labels = new int[val.size()];
                 length = val.length();
                 Iterator<BatchSource.Batch> it = val.epoch(0);
@@ -353,19 +385,20 @@ public final class Trainer {
                         float[] flat = main.model().predict(main.store(), imgs).toFloatArray();
                         int k = flat.length / b.labels().length;
                         for (int n = 0; n < b.labels().length; n++) {
-                            double[] row = new double[k];
-                            for (int c = 0; c < k; c++) {
-                                row[c] = flat[n * k + c];
-                            }
-                            scores[b.indices()[n]] = row;
+                            scores[b.indices()[n]] = new float[][] {Arrays.copyOfRange(flat, n * k, (n + 1) * k)};
                             labels[b.indices()[n]] = b.labels()[n];
                         }
                         progress.step(b.labels().length);
                     }
                 }
             }
+            ResultGather.Results all = ResultGather.gather(collective, scores, labels);
+            if (!rank0) {
+                return;
+            }
+            float[][] rows = Arrays.stream(all.rows()).map(r -> r[0]).toArray(float[][]::new);
             LinkedHashMap<String, Double> results = new Evaluator(ev.metrics(), Evaluator.topkOf(cfg))
-                    .evaluate(scores, labels, log.infoStream());
+                    .evaluate(EvalReport.toDoubles(rows), all.labels(), log.infoStream());
             log.val(epoch, length, optimizer.lr(), results);
             String key = "auto".equals(ev.saveBest()) ? results.keySet().iterator().next() : ev.saveBest();
             if (key == null || !results.containsKey(key)) {
