@@ -7,13 +7,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
-import org.slowfast.data.ClipDataset;
-import org.slowfast.data.ClipLoader;
 import org.slowfast.runtime.Collective;
 import org.slowfast.runtime.LaunchEnv;
-import org.slowfast.runtime.ResultGather;
 import org.slowfast.eval.EvalReport;
-import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.ResultsFile;
 import org.slowfast.eval.TestRunner;
 import org.slowfast.io.AtomicFiles;
@@ -97,37 +93,18 @@ public final class TestCommand implements Callable<Integer> {
         List<Device> devices = LauncherOptions.devices(env, gpus, gpuIds);
         // not closed on failure: exiting closes the sockets, and the other ranks report this one as lost
         Collective collective = Collective.open(env);
-        List<InferenceModel> models = new ArrayList<>();
-        TestRunner.Scores scores;
-        ClipDataset dataset;
-        try {
-            for (Device device : devices) {
-                models.add(InferenceModel.load(cfg, checkpoint, device, mode));
-                if (fuseConvBn) {
-                    models.get(models.size() - 1).fuseConvBn();
-                }
-            }
-            // batches of videos_per_gpu: each device takes whole batches; each rank scores its shard
-            try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)
-                    .shard(collective.rank(), collective.worldSize())) {
-                dataset = loader.dataset();
-                scores = TestRunner.run(models, loader.epoch(0), loader.size(), loader.order(0),
-                        collective.rank() == 0);
-            }
-        } finally {
-            models.forEach(InferenceModel::close);
-        }
-        ResultGather.Results all = ResultGather.gather(collective, scores.rows(), scores.labels());
+        TestRunner.SplitScores scores = TestRunner.scoreTestSplit(cfg, checkpoint, devices, mode, fuseConvBn,
+                collective);
         collective.close();
         if (collective.rank() != 0) {
             return 0;
         }
-        float[][] rows = new TestRunner.Scores(all.rows(), all.labels()).flat();
+        float[][] rows = scores.rows();
         if (out != null) {
             System.out.println("writing results to " + out);
             ResultsFile.write(out, List.of(rows));
         }
-        report.run(EvalReport.toDoubles(rows), dataset.labelSets(), models.get(0).numClasses(), System.out,
+        report.run(EvalReport.toDoubles(rows), scores.dataset().labelSets(), scores.numClasses(), System.out,
                 System.out);
         return 0;
     }

@@ -1,6 +1,8 @@
 package org.slowfast.eval;
 
 import org.slowfast.data.BatchSource;
+import ai.djl.Device;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -13,8 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.slowfast.SlowfastException;
+import org.slowfast.config.LoadedConfig;
+import org.slowfast.data.ClipDataset;
+import org.slowfast.data.ClipLoader;
+import org.slowfast.model.AverageClips;
 import org.slowfast.data.BatchSource.Batch;
+import org.slowfast.runtime.Collective;
 import org.slowfast.runtime.Progress;
+import org.slowfast.runtime.ResultGather;
 
 /**
  * The test loop of MMAction2's {@code single_gpu_test}/{@code multi_gpu_test}: every batch of videos goes through one
@@ -47,6 +55,38 @@ public final class TestRunner {
     }
 
     private TestRunner() {}
+
+    /** The gathered scores of a split: one row per view (or one averaged row) per video, in annotation order. */
+    public record SplitScores(float[][] rows, ClipDataset dataset, int numClasses) {}
+
+    /**
+     * Scores every {@code data.test} video with {@code checkpoint}, as tools/test.py does: the models of
+     * {@code devices} take whole batches of {@code videos_per_gpu}, each rank of {@code collective} scores its shard
+     * (progress on rank 0), and the rows come together in annotation order on every rank (collect_results_cpu).
+     */
+    public static SplitScores scoreTestSplit(LoadedConfig cfg, Path checkpoint, List<Device> devices,
+            AverageClips mode, boolean fuseConvBn, Collective collective) {
+        List<InferenceModel> models = new ArrayList<>();
+        Scores scores;
+        ClipDataset dataset;
+        try {
+            for (Device device : devices) {
+                models.add(InferenceModel.load(cfg, checkpoint, device, mode));
+                if (fuseConvBn) {
+                    models.get(models.size() - 1).fuseConvBn();
+                }
+            }
+            try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)
+                    .shard(collective.rank(), collective.worldSize())) {
+                dataset = loader.dataset();
+                scores = run(models, loader.epoch(0), loader.size(), loader.order(0), collective.rank() == 0);
+            }
+        } finally {
+            models.forEach(InferenceModel::close);
+        }
+        ResultGather.Results all = ResultGather.gather(collective, scores.rows(), scores.labels());
+        return new SplitScores(new Scores(all.rows(), all.labels()).flat(), dataset, models.get(0).numClasses());
+    }
 
     /**
      * Runs every batch (consumed once, shared by the models) and files each video's scores and label under its

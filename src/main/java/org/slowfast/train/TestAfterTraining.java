@@ -13,18 +13,17 @@ import java.util.stream.Stream;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.EvaluationConfig;
 import org.slowfast.config.LoadedConfig;
-import org.slowfast.data.ClipDataset;
-import org.slowfast.data.ClipLoader;
 import org.slowfast.eval.EvalReport;
 import org.slowfast.eval.Evaluator;
-import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.ResultsFile;
 import org.slowfast.eval.TestRunner;
+import org.slowfast.runtime.Collective;
 
 /**
  * {@code train --test-last / --test-best}, as MMAction2 0.24's {@code train_model}: after training, test the last
  * checkpoint and/or the newest {@code *best*.pth} of the work dir on {@code data.test}, write
- * {@code <work_dir>/{last,best}_pred.pkl} and log the metrics of the config's {@code evaluation} dict.
+ * {@code <work_dir>/{last,best}_pred.pkl} and log the metrics of the config's {@code evaluation} dict. Every rank
+ * of a multi-process run scores its shard; rank 0 writes and logs.
  */
 final class TestAfterTraining {
     private static final Pattern EPOCH = Pattern.compile("epoch_(\\d+)\\.pth$");
@@ -32,7 +31,7 @@ final class TestAfterTraining {
     private TestAfterTraining() {}
 
     static void run(LoadedConfig loaded, Path workDir, List<Device> devices, boolean last, boolean best,
-            TrainLog log) {
+            TrainLog log, Collective collective) {
         List<String> names = new ArrayList<>();
         List<Path> checkpoints = new ArrayList<>();
         if (last) {
@@ -53,7 +52,7 @@ final class TestAfterTraining {
                 log.info("Warning: test_last set, but no checkpoint was saved");
                 continue;
             }
-            test(loaded, workDir, devices, names.get(i), checkpoints.get(i), log);
+            test(loaded, workDir, devices, names.get(i), checkpoints.get(i), log, collective);
         }
     }
 
@@ -79,30 +78,21 @@ final class TestAfterTraining {
     }
 
     private static void test(LoadedConfig loaded, Path workDir, List<Device> devices, String name, Path checkpoint,
-            TrainLog log) {
+            TrainLog log, Collective collective) {
         loaded.require("data.test");
         log.info("Testing the " + name + " checkpoint " + checkpoint + " on data.test");
-        List<InferenceModel> models = new ArrayList<>();
-        TestRunner.Scores scores;
-        ClipDataset dataset;
-        try {
-            for (Device device : devices) {
-                models.add(InferenceModel.load(loaded, checkpoint, device, null));
-            }
-            try (ClipLoader loader = ClipLoader.forSplit(loaded, "test", 0, devices.size(), null)) {
-                dataset = loader.dataset();
-                scores = TestRunner.run(models, loader.epoch(0), loader.size());
-            }
-        } finally {
-            models.forEach(InferenceModel::close);
+        TestRunner.SplitScores scores = TestRunner.scoreTestSplit(loaded, checkpoint, devices, null, false,
+                collective);
+        if (collective.rank() != 0) {
+            return;
         }
-        float[][] rows = scores.flat();
+        float[][] rows = scores.rows();
         ResultsFile.write(workDir.resolve(name + "_pred.pkl"), List.of(rows));
         EvaluationConfig ev = loaded.config().evaluation();
         List<String> metrics = ev != null ? ev.metrics() : List.of(Evaluator.TOP_K_ACCURACY);
         EvalReport report = new EvalReport(metrics, Evaluator.topkOf(loaded.config()), null, null, false, null);
-        LinkedHashMap<String, Double> results = report.run(EvalReport.toDoubles(rows), dataset.labelSets(),
-                rows.length == 0 ? 0 : rows[0].length, log.infoStream(), null);
+        LinkedHashMap<String, Double> results = report.run(EvalReport.toDoubles(rows), scores.dataset().labelSets(),
+                scores.numClasses(), log.infoStream(), null);
         log.info("Testing results of the " + name + " checkpoint");
         results.forEach((metric, value) -> log.info(metric + ": " + Evaluator.format4(value)));
     }

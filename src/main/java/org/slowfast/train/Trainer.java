@@ -196,8 +196,9 @@ public final class Trainer {
             Run run = new Run(log, train, dp, optimizer, schedule, totalEpochs, meta);
             run.restore(ckptFile, checkpoint, resuming);
             run.loop(terminal);
-            if (rank0 && (options.testLast() || options.testBest())) {
-                TestAfterTraining.run(loaded, workDir, options.devices(), options.testLast(), options.testBest(), log);
+            if (options.testLast() || options.testBest()) {
+                TestAfterTraining.run(loaded, workDir, options.devices(), options.testLast(), options.testBest(), log,
+                        collective);
             }
             log.info("Training finished; logs in " + log.textFile() + " and " + log.jsonFile());
             if (!rank0) {
