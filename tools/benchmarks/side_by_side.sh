@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 rounds="${1:-2}"
 threads="${2:-2}"
 py="${PYTHON:-/usr/bin/python3}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" # both sides, as ./slowfast sets it
 tiny_opts=(--cfg-options model.backbone.slow_pathway.base_channels=16 model.backbone.channel_ratio=8
   model.cls_head.in_channels=576 model.cls_head.num_classes=5)
 run() { # LABEL COMMAND...

@@ -48,7 +48,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--num-videos", defaultValue = "200", description = "Videos to run, warm-up included (default: ${DEFAULT-VALUE}).")
     int numVideos;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Leading videos excluded from timing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "5", description = "Leading videos (--train: iterations) excluded from timing (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--log-interval", defaultValue = "10", description = "Print the running speed every N videos (default: ${DEFAULT-VALUE}).")

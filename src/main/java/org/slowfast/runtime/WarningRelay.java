@@ -40,20 +40,25 @@ public final class WarningRelay extends AppenderBase<ILoggingEvent> {
 
     /** Adds the relay to the root logger (once) and forgets the warnings of earlier commands in this JVM. */
     public static void install() {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         synchronized (INSTANCE) {
-            if (!INSTANCE.isStarted()) {
-                INSTANCE.setContext(root.getLoggerContext());
-                INSTANCE.start();
-                root.addAppender(INSTANCE);
-            }
+            addToRootLogger();
             INSTANCE.pending.clear();
+        }
+    }
+
+    private static void addToRootLogger() {
+        if (!INSTANCE.isStarted()) {
+            Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            INSTANCE.setContext(root.getLoggerContext());
+            INSTANCE.start();
+            root.addAppender(INSTANCE);
         }
     }
 
     /** Sends the pending and all later warnings to {@code sink} until the returned handle is closed. */
     public static Attachment attach(Sink sink) {
         synchronized (INSTANCE) {
+            addToRootLogger();
             INSTANCE.sink = sink;
             INSTANCE.pending.forEach(e -> sink.accept(e.level(), e.timeMillis(), e.message()));
             INSTANCE.pending.clear();

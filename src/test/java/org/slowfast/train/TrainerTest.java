@@ -17,11 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.runtime.CpuThreads;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;
 import org.slowfast.model.Recognizer3D;
@@ -183,5 +185,26 @@ class TrainerTest {
         List<String> out = new ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);
         return out;
+    }
+
+    @Test
+    void forcingMoreIntraOpThreadsForCpuTrainingLogsAWarning(@TempDir Path dir) throws IOException {
+        String previous = System.setProperty(CpuThreads.FORCED_PROPERTY, "2");
+        try {
+            train(dir, null, squares(-1, -1), "total_epochs=1");
+        } finally {
+            if (previous == null) {
+                System.clearProperty(CpuThreads.FORCED_PROPERTY);
+            } else {
+                System.setProperty(CpuThreads.FORCED_PROPERTY, previous);
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            Path textLog = files.filter(f -> f.toString().endsWith(".log")).findFirst().orElseThrow();
+            String warning = Files.readAllLines(textLog).stream().filter(l -> l.contains(" - mmaction - WARNING - "))
+                    .findFirst().orElseThrow();
+            assertTrue(warning.contains("2 intra-op threads per replica") && warning.contains("Conv3d backward"),
+                    warning);
+        }
     }
 }
