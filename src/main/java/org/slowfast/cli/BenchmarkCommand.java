@@ -110,7 +110,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         try (InferenceModel model = InferenceModel.load(cfg, checkpoint, device, null);
                 VideoInputs inputs = pipeline ? new TestSetInputs(cfg) : new RandomInputs(shape.batchShape(1))) {
             if (fuseConvBn) {
-                System.out.println("fused " + model.fuseConvBn() + " conv-BN pairs");
+                int fused = model.fuseConvBn();
+                if (!json) {
+                    System.out.println("fused " + fused + " conv-BN pairs");
+                }
             }
             for (int i = 0; i < numVideos; i++) {
                 long start = System.nanoTime();

@@ -65,6 +65,7 @@ public final class CheckVideosCommand implements Callable<Integer> {
             throw new SlowfastException("--remove-corrupted-videos: data." + split + " is a "
                     + dataset.config().type() + ", not a VideoDataset");
         }
+        AtomicFiles.checkWritable(out);
         String[] problems = check(dataset);
         Files.deleteIfExists(out);
         StringBuilder lines = new StringBuilder();

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** The evaluation options that {@code test} and {@code eval-metric} share (a picocli mixin). */
 final class EvalOptions {
     @Option(names = "--eval", arity = "1..*", paramLabel = "METRIC",
-            description = "Metrics: top_k_accuracy, mean_class_accuracy (topk from "
+            description = "Metrics: top_k_accuracy, mean_class_accuracy, mean_average_precision, "
+                    + "mmit_mean_average_precision (topk from "
                     + "evaluation.metric_options.top_k_accuracy.topk, default 1 5).")
     List<String> metrics = new ArrayList<>();
 

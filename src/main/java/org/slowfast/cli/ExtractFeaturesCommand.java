@@ -102,6 +102,11 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
 
     private int extract(LoadedConfig cfg) throws Exception {
         cfg.require("model", "data.test");
+        String testType = cfg.config().data().test().base().type();
+        if (videoList != null && !"VideoDataset".equals(testType)) {
+            throw new SlowfastException(videoList + ": --video-list lists video files, but data.test is a " + testType
+                    + "; use a config whose data.test is a VideoDataset");
+        }
         List<Device> devices = Devices.select(gpus, gpuIds);
         List<InferenceModel> models = new ArrayList<>();
         int[] shape = new int[2];

@@ -273,8 +273,8 @@ public final class Trainer {
                 }
                 log.info("resumed epoch " + epoch + ", iter " + iter + " from " + file);
             } else if (ckpt != null) {
+                log.info("load checkpoint from " + file); // before the loader's mismatch warning, as mmcv
                 StateDicts.load(model, ckpt.stateDict(), false, file.toString());
-                log.info("load checkpoint from " + file);
             }
             dp.broadcastState();
             ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(), "at the start");

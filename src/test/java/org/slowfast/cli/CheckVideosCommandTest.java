@@ -112,4 +112,15 @@ class CheckVideosCommandTest {
         assertTrue(noDecode.err().startsWith("error: ") && noDecode.err().contains("data.train.pipeline: the pipeline"
                 + " has no decode step"), noDecode.err());
     }
+
+    @Test
+    void unwritableOutIsAOneLineErrorBeforeChecking() throws Exception {
+        Path cfg = config();
+        Path notADir = Files.writeString(dir.resolve("file"), "x");
+        CliRun r = CliRun.of("check-videos", cfg.toString(), "--out", notADir.resolve("bad.txt").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + notADir.resolve("bad.txt") + ": cannot write: " + notADir
+                + " exists and is not a directory\n", r.err());
+        assertEquals("", r.out());
+    }
 }

@@ -102,6 +102,8 @@ class MmcvLogTest {
         assertTrue(summary.get(0).contains(CHECKPOINT + ": the model and loaded state dict do not match exactly; "
                 + "the "), summary.get(0));
         int at = log.indexOf(summary.get(0));
+        assertTrue(log.get(at - 1).endsWith(" - mmaction - INFO - load checkpoint from " + CHECKPOINT),
+                "mmcv logs the load before its warning: " + log.get(at - 1));
         assertTrue(log.get(at + 1).startsWith("size mismatch ("), log.get(at + 1));
         assertTrue(log.get(at + 1).endsWith(" more"), "the list is capped: " + log.get(at + 1));
 

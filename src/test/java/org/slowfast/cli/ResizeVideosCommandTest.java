@@ -85,4 +85,16 @@ class ResizeVideosCommandTest {
         assertEquals(2, odd.code());
         assertTrue(odd.err().startsWith("error: --short-side must be a positive even number"), odd.err());
     }
+
+    @Test
+    void anUnusableOutputDirectoryIsOneErrorLine() throws Exception {
+        Path src = dir.resolve("src");
+        writeVideo(src.resolve("a/one.mp4"), 4, 32, 24);
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        CliRun r = CliRun.of("resize-videos", src.toString(), file.toString(), "--short-side", "16");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + file + ": cannot create the output directory: it exists and is not a directory\n",
+                r.err());
+        assertEquals("", r.out());
+    }
 }

@@ -80,6 +80,14 @@ class BenchmarkCommandTest {
         assertTrue(json.get("s_per_video").asDouble() > 0);
     }
 
+    @Test
+    void fusedJsonIsOnlyTheJsonObject() throws Exception {
+        CliRun r = CliRun.of("--threads", "1", "benchmark", InferenceModelTest.CONFIG.toString(), "--num-videos", "2",
+                "--warmup", "1", "--fuse-conv-bn", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("inference", new ObjectMapper().readTree(r.out()).get("mode").asText(), r.out());
+    }
+
     private static <T> List<T> iterable(java.util.Iterator<T> it) {
         List<T> out = new java.util.ArrayList<>();
         it.forEachRemaining(out::add);

@@ -151,6 +151,16 @@ class ExtractFeaturesCommandTest {
         assertEquals(0, videos.get(1).get("label").asInt());
     }
 
+    @Test
+    void videoListNeedsAVideoDatasetAndNamesTheList() throws Exception {
+        Path list = Files.writeString(dir.resolve("list.txt"), "a.mp4\n");
+        CliRun r = CliRun.of("extract-features", TestCommandTest.CONFIG, TestCommandTest.CHECKPOINT, "--out",
+                dir.resolve("out").toString(), "--video-list", list.toString(), "--video-root", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + list + ": --video-list lists video files, but data.test is a RawframeDataset; use a "
+                + "config whose data.test is a VideoDataset", r.err().strip());
+    }
+
     /** When /usr/bin/python3 has numpy, numpy.load reads the file as float32 of the given shape. */
     private static void numpyReads(Path npy, String shape) throws Exception {
         Path python = Path.of("/usr/bin/python3");
