@@ -1,6 +1,7 @@
 package org.slowfast.cli;
 
 import ai.djl.Device;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +89,9 @@ public final class TestCommand implements Callable<Integer> {
             }
         }
         cfg.require("model", "data.test");
+        if (!Files.isRegularFile(checkpoint)) { // before the ranks of a multi-process test wait for each other
+            throw new SlowfastException(checkpoint + ": no such file");
+        }
         EvalReport report = eval.report(cfg, out == null ? null : ResultsFile.metricsPathFor(out));
         LaunchEnv env = launch.resolve(cfg);
         List<Device> devices = LauncherOptions.devices(env, gpus, gpuIds);
