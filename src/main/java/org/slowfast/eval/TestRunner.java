@@ -79,7 +79,8 @@ public final class TestRunner {
             try (ClipLoader loader = ClipLoader.forSplit(cfg, "test", 0, 1, null)
                     .shard(collective.rank(), collective.worldSize())) {
                 dataset = loader.dataset();
-                scores = run(models, loader.epoch(0), loader.size(), loader.order(0), collective.rank() == 0);
+                scores = run(models, loader.epoch(0), loader.size(), loader.order(0), collective.rank(),
+                        collective.worldSize());
             }
         } finally {
             models.forEach(InferenceModel::close);
@@ -94,17 +95,18 @@ public final class TestRunner {
      * videos/s and ETA goes to stderr (progress lines when it is not a terminal).
      */
     public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos) {
-        return run(models, batches, numVideos, IntStream.range(0, numVideos).toArray(), true);
+        return run(models, batches, numVideos, IntStream.range(0, numVideos).toArray(), 0, 1);
     }
 
     /**
      * {@link #run(List, Iterator, int)} of one rank's shard: only the videos {@code expected} come (the others stay
-     * null); the progress bar only with {@code progress} (rank 0).
+     * null); rank 0 shows the progress of all {@code worldSize} ranks.
      */
     public static Scores run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected,
-            boolean progress) {
+            int rank, int worldSize) {
         Scores scores = new Scores(new float[numVideos][][], new int[numVideos]);
-        run(models, batches, numVideos, expected, progress, (model, b) -> model.predict(b.imgs(), b.shape()),
+        run(models, batches, numVideos, expected, Progress.ofShards("test", numVideos, "videos", rank, worldSize),
+                (model, b) -> model.predict(b.imgs(), b.shape()),
                 (index, rows, label) -> {
                     scores.rows()[index] = rows;
                     scores.labels()[index] = label;
@@ -115,17 +117,18 @@ public final class TestRunner {
     /** As {@link #run(List, Iterator, int)}, with any per-batch computation, handing each video to {@code sink}. */
     public static void run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, Forward forward,
             Sink sink) {
-        run(models, batches, numVideos, IntStream.range(0, numVideos).toArray(), true, forward, sink);
+        run(models, batches, numVideos, IntStream.range(0, numVideos).toArray(),
+                Progress.start("test", numVideos, "videos"), forward, sink);
     }
 
     private static void run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected,
-            boolean progress, Forward forward, Sink sink) {
+            Progress progress, Forward forward, Sink sink) {
         boolean[] seen = new boolean[numVideos];
         Sink checked = (index, rows, label) -> {
             seen[index] = true;
             sink.accept(index, rows, label);
         };
-        try (Progress bar = progress ? Progress.start("test", expected.length, "videos") : Progress.silent()) {
+        try (Progress bar = progress) {
             if (models.size() == 1) {
                 while (batches.hasNext()) {
                     file(checked, batches.next(), models.get(0), forward, bar);

@@ -24,6 +24,7 @@ public final class Progress implements AutoCloseable {
     private final long start = System.nanoTime();
     private long done;
     private long lastLine = Long.MIN_VALUE;
+    private int ranks = 1;
 
     private Progress(String task, long total, String unit, ProgressBar bar, PrintStream lines) {
         this.task = task;
@@ -49,6 +50,19 @@ public final class Progress implements AutoCloseable {
         return new Progress(task, total, unit, null, System.err);
     }
 
+    /**
+     * Rank 0's display of a loop sharded over {@code worldSize} ranks, as MMAction2's multi_gpu_test: each item that
+     * rank 0 finishes counts once per rank. The other ranks show nothing.
+     */
+    public static Progress ofShards(String task, long total, String unit, int rank, int worldSize) {
+        if (rank != 0) {
+            return silent();
+        }
+        Progress p = start(task, total, unit);
+        p.ranks = worldSize;
+        return p;
+    }
+
     /** A progress that shows nothing (a single item, or a rank other than 0). */
     public static Progress silent() {
         return new Progress("", 0, "", null, null);
@@ -56,6 +70,7 @@ public final class Progress implements AutoCloseable {
 
     /** Counts {@code n} more finished items. */
     public synchronized void step(long n) {
+        n *= ranks;
         done += n;
         if (bar != null) {
             bar.stepBy(n);

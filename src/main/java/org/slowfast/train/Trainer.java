@@ -374,7 +374,8 @@ public final class Trainer {
             int[] labels;
             int length;
             try (BatchSource val = sources.val();
-                    Progress progress = rank0 ? Progress.start("val", val.size(), "videos") : Progress.silent()) {
+                    Progress progress = Progress.ofShards("val", val.size(), "videos", collective.rank(),
+                            collective.worldSize())) {
                 scores = new float[val.size()][][];
                 labels = new int[val.size()];
                 length = val.length();
