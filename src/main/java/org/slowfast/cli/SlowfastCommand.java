@@ -88,6 +88,13 @@ public final class SlowfastCommand implements Callable<Integer> {
             }
             throw ex;
         });
+        // a bad option or argument: one line and a pointer to the help, not the whole usage text
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine sub = ex.getCommandLine();
+            sub.getErr().println("error: " + ex.getMessage());
+            sub.getErr().println("(see: slowfast " + (sub == cl ? "" : sub.getCommandName() + " ") + "--help)");
+            return USER_ERROR;
+        });
         return cl;
     }
 
