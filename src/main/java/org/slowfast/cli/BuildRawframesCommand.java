@@ -48,6 +48,7 @@ public final class BuildRawframesCommand implements Callable<Integer> {
             throw new SlowfastException("--new-short must be >= 0, got " + newShort);
         }
         List<Path> videos = VideoFiles.find(src, level, ext);
+        VideoFiles.createOutputDir(out);
         return VideoJobs.run("build-rawframes", videos, numWorkers, "extracted", video -> {
             Path frameDir = VideoFiles.mirror(src, video, out, "");
             return RawframeExtractor.isDone(frameDir) ? null : RawframeExtractor.extract(video, frameDir, newShort);

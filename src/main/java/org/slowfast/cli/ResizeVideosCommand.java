@@ -1,8 +1,5 @@
 package org.slowfast.cli;
 
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,13 +63,7 @@ public final class ResizeVideosCommand implements Callable<Integer> {
             throw new SlowfastException("--bits-per-pixel must be positive, got " + bitsPerPixel);
         }
         List<Path> videos = VideoFiles.find(src, level, ext);
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new SlowfastException(out + ": cannot create the output directory: " + (e instanceof
-                    FileAlreadyExistsException ? "it exists and is not a directory" : e instanceof FileSystemException f
-                    && f.getReason() != null ? f.getReason() : e.getMessage()));
-        }
+        VideoFiles.createOutputDir(out);
         int gop = dense ? 16 : 250;
         return VideoJobs.run("resize-videos", videos, numWorkers, "resized", video -> {
             Path target = VideoFiles.mirror(src, video, out, ".mp4");

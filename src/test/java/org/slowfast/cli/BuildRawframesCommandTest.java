@@ -84,4 +84,16 @@ class BuildRawframesCommandTest {
         assertEquals(24, first.height());
         assertFalse(Files.exists(out.resolve("v/img_00004.jpg")));
     }
+
+    @Test
+    void anUnusableOutputDirectoryIsOneErrorLine() throws Exception {
+        Path src = dir.resolve("flat");
+        IndexedClip.write(src.resolve("a/v.mp4"), 32, 24, 3, VideoWriter.Codec.H264, 250);
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        CliRun r = CliRun.of("build-rawframes", src.toString(), file.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + file + ": cannot create the output directory: it exists and is not a directory\n",
+                r.err());
+        assertEquals("", r.out());
+    }
 }

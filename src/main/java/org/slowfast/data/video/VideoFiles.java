@@ -1,6 +1,8 @@
 package org.slowfast.data.video;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +37,17 @@ public final class VideoFiles {
             throw new SlowfastException(src + ": no *." + ext + " videos at level " + level);
         }
         return videos;
+    }
+
+    /** Creates a tool's output folder up front: one error when it cannot be used, not one failure per video. */
+    public static void createOutputDir(Path out) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new SlowfastException(out + ": cannot create the output directory: " + (e instanceof
+                    FileAlreadyExistsException ? "it exists and is not a directory" : e instanceof FileSystemException f
+                    && f.getReason() != null ? f.getReason() : e.getMessage()));
+        }
     }
 
     /** {@code OUT/[CLASS/]NAME} for {@code SRC/[CLASS/]NAME.EXT}, with {@code newSuffix} appended to NAME. */
