@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -70,6 +71,9 @@ public final class AtomicFiles {
         }
         if (e instanceof FileAlreadyExistsException f) {
             return f.getFile() + " exists and is not a directory";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
         }
         if (e instanceof FileSystemException f) {
             return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
