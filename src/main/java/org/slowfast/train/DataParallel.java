@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,8 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slowfast.config.OptimizerConfig;
 import org.slowfast.model.Recognizer3D;
+import org.slowfast.io.Tensor;
+import org.slowfast.model.StateDicts;
 import org.slowfast.model.StateEntry;
 import org.slowfast.runtime.CpuThreads;
 import org.slowfast.runtime.Collective;
@@ -115,7 +118,7 @@ public final class DataParallel implements AutoCloseable {
     /**
      * Replica 0's trainable parameters and gradients in flat buffers (CPU training), or null on GPUs: a
      * cross-process all-reduce reads and writes the averaged gradients here ({@link FlatParameters#readGradients},
-     * {@link FlatParameters#writeGradients}) between the replica average and the clip in {@link #update}.
+     * {@link FlatParameters#writeGradients}) between the replica average and the clip in {@link #step}.
      */
     public FlatParameters flat() {
         return flats.isEmpty() ? null : flats.get(0);
@@ -127,13 +130,19 @@ public final class DataParallel implements AutoCloseable {
     }
 
     /**
-     * Copies replica 0's whole state (parameters, BN buffers, counters) to the other replicas, after re-binding
-     * flat parameters whose storage a state-dict load replaced.
+     * Loads a state dict into replica 0 ({@link StateDicts#load}), re-binds its flat parameters (the load swaps in
+     * fresh tensors) and copies its whole state to the other replicas.
      */
-    public void broadcastState() {
+    public void load(Map<String, Tensor> state, boolean strict, String source) {
+        StateDicts.load(main().model(), state, strict, source);
         if (!flats.isEmpty()) {
             flats.get(0).bindParameters();
         }
+        broadcastState();
+    }
+
+    /** Copies replica 0's whole state (parameters, BN buffers, counters) to the other replicas. */
+    public void broadcastState() {
         List<StateEntry> source = replicas.get(0).model().stateEntries();
         for (int r = 1; r < replicas.size(); r++) {
             List<StateEntry> target = replicas.get(r).model().stateEntries();

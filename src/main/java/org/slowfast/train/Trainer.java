@@ -260,9 +260,8 @@ public final class Trainer {
 
         /** Restores a checkpoint read before the run: all state when resuming, else the weights (non-strict). */
         void restore(Path file, Checkpoint ckpt, boolean resuming) {
-            Recognizer3D model = dp.main().model();
             if (resuming) {
-                StateDicts.load(model, ckpt.stateDict(), true, file.toString());
+                dp.load(ckpt.stateDict(), true, file.toString());
                 if (ckpt.optimizer() != null) {
                     optimizer.loadStateDict(ckpt.optimizer(), file.toString());
                 }
@@ -274,9 +273,8 @@ public final class Trainer {
                 log.info("resumed epoch " + epoch + ", iter " + iter + " from " + file);
             } else if (ckpt != null) {
                 log.info("load checkpoint from " + file); // before the loader's mismatch warning, as mmcv
-                StateDicts.load(model, ckpt.stateDict(), false, file.toString());
+                dp.load(ckpt.stateDict(), false, file.toString());
             }
-            dp.broadcastState();
             ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(), "at the start");
         }
 
