@@ -1,5 +1,6 @@
 package org.slowfast.cli;
 
+import org.slowfast.config.DatasetConfig;
 import org.slowfast.data.BatchSource;
 import ai.djl.Device;
 import java.nio.file.Path;
@@ -172,8 +173,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (trainShape != null) {
             shape = new TestInputShape(1, trainShape.get(0), trainShape.get(1), trainShape.get(2));
         } else {
-            cfg.require("data.train.pipeline");
-            TestInputShape p = TestInputShape.of(cfg.config().data().train().pipeline(), "data.train.pipeline");
+            cfg.require("data.train");
+            DatasetConfig train = cfg.config().data().train();
+            String key = train.baseKey("data.train") + ".pipeline";
+            cfg.require(key);
+            TestInputShape p = TestInputShape.of(train.base().pipeline(), key);
             shape = new TestInputShape(1, p.clipLen(), p.height(), p.width());
         }
         DataConfig data = cfg.config().data();

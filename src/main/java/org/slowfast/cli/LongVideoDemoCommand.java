@@ -111,9 +111,10 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
                         + classifier.numClasses() + " classes");
             }
             Run run = new Run(classifier, names, overlay, source.totalFrames());
+            double fps = source.frameRate();
             try (Progress bar = Progress.start("demo", source.totalFrames(), "frames")) {
                 source.readAll((index, frame) -> {
-                    run.frame(index + 1, frame, source.frameRate());
+                    run.frame(index + 1, frame, fps);
                     bar.step(1);
                 });
             } catch (RuntimeException e) {
@@ -124,7 +125,7 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
             ObjectNode root = new ObjectMapper().createObjectNode();
             root.put("video", video.toString());
             root.put("total_frames", source.totalFrames());
-            root.put("fps", source.frameRate());
+            root.put("fps", fps);
             root.put("window_length", classifier.windowLength());
             root.put("input_step", inputStep);
             root.put("stride", stride);

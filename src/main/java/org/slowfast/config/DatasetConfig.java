@@ -62,4 +62,9 @@ public record DatasetConfig(
     public DatasetConfig base() {
         return REPEAT_DATASET.equals(type) && dataset != null ? dataset.base() : this;
     }
+
+    /** The key path of {@link #base()}, for this dataset at {@code key} ({@code data.train.dataset} for one wrapper). */
+    public String baseKey(String key) {
+        return REPEAT_DATASET.equals(type) && dataset != null ? dataset.baseKey(key + ".dataset") : key;
+    }
 }

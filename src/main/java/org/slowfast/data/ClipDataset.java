@@ -84,10 +84,7 @@ public abstract class ClipDataset {
         if (d == null) {
             throw new SlowfastException(loaded.file() + ": missing required key 'data." + split + "'");
         }
-        String key = "data." + split;
-        for (DatasetConfig inner = d; inner != d.base(); inner = inner.dataset()) {
-            key += ".dataset";
-        }
+        String key = d.baseKey("data." + split);
         if (d.base().annFile() == null) {
             throw loaded.error(key, "ann_file is not set");
         }

@@ -103,11 +103,12 @@ public final class ClipLoader implements BatchSource {
     /** Batches need a model input: the split's pipeline must have a FormatShape step (else an error naming the key). */
     private static void requireModelInput(LoadedConfig loaded, String split) {
         DataConfig data = loaded.config().data();
-        DatasetConfig d = data == null ? null : data.dataset(split);
+        DatasetConfig wrapper = data == null ? null : data.dataset(split);
+        DatasetConfig d = wrapper == null ? null : wrapper.base();
         if (d != null && d.pipeline() != null && !d.pipeline().isEmpty()
                 && d.pipeline().stream().noneMatch(FormatShape.class::isInstance)) {
-            throw loaded.error("data." + split + ".pipeline", "the pipeline has no FormatShape step, so it gives no "
-                    + "model input (browse-dataset can show its frames)");
+            throw loaded.error(wrapper.baseKey("data." + split) + ".pipeline", "the pipeline has no FormatShape step,"
+                    + " so it gives no model input (browse-dataset can show its frames)");
         }
     }
 

@@ -36,16 +36,10 @@ public record EvalReport(List<String> metrics, int[] topk, Path metricsOut, Path
         }
     }
 
-    /** Evaluates and writes every requested output; {@code log} gets the evaluation lines, {@code out} the rest. */
-    public LinkedHashMap<String, Double> run(double[][] scores, int[] labels, PrintStream log, PrintStream out) {
-        int[][] sets = new int[labels.length][];
-        for (int n = 0; n < labels.length; n++) {
-            sets[n] = new int[] {labels[n]};
-        }
-        return run(scores, sets, scores.length == 0 ? 0 : scores[0].length, log, out);
-    }
-
-    /** {@link #run(double[][], int[], PrintStream, PrintStream)} for videos with one or more labels each. */
+    /**
+     * Evaluates and writes every requested output for videos with one or more labels each; {@code log} gets the
+     * evaluation lines, {@code out} the rest.
+     */
     public LinkedHashMap<String, Double> run(double[][] scores, int[][] labels, int numClasses, PrintStream log,
             PrintStream out) {
         LinkedHashMap<String, Double> results = metrics.isEmpty() ? new LinkedHashMap<>()

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.io.PthReader;
 import org.slowfast.model.AverageClips;
@@ -57,10 +58,14 @@ public final class InferenceModel implements AutoCloseable {
      * or B·V rows of logits for {@link AverageClips#NONE}.
      */
     public float[][] predict(float[] views, long[] shape) {
+        return forward(views, shape, input -> model.predict(parameters, input, averageClips));
+    }
+
+    /** One forward of {@code compute} on the input, with every core on whichever thread runs it. */
+    private float[][] forward(float[] views, long[] shape, UnaryOperator<NDArray> compute) {
         CpuThreads.useAllCoresForInference();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray input = scope.create(views, new Shape(shape));
-            return rows(model.predict(parameters, input, averageClips));
+            return rows(compute.apply(scope.create(views, new Shape(shape))));
         }
     }
 
@@ -80,9 +85,7 @@ public final class InferenceModel implements AutoCloseable {
      * {@link Recognizer3D#extractFeatures}.
      */
     public float[][] features(float[] views, long[] shape) {
-        try (NDManager scope = manager.newSubManager()) {
-            return rows(model.extractFeatures(parameters, scope.create(views, new Shape(shape))));
-        }
+        return forward(views, shape, input -> model.extractFeatures(parameters, input));
     }
 
     /** Folds every BN into its conv (test {@code --fuse-conv-bn}); returns how many were folded. */

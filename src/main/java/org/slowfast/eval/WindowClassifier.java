@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.slowfast.SlowfastException;
+import org.slowfast.config.DatasetConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.Frame;
 import org.slowfast.data.Sample;
@@ -34,10 +35,12 @@ public final class WindowClassifier implements AutoCloseable {
     }
 
     public static WindowClassifier load(LoadedConfig cfg, Path checkpoint, Device device) {
-        cfg.require("model", "data.test.pipeline");
+        cfg.require("model", "data.test");
+        DatasetConfig test = cfg.config().data().test();
+        cfg.require(test.baseKey("data.test") + ".pipeline");
         SampleFrames sampling = null;
         List<PipelineStep> steps = new ArrayList<>();
-        for (PipelineStep step : cfg.config().data().test().pipeline()) {
+        for (PipelineStep step : test.base().pipeline()) {
             if (step instanceof SampleFrames s) {
                 sampling = s;
             } else if (!(step instanceof VideoInit || step instanceof VideoDecode || step instanceof RawFrameDecode)) {

@@ -20,7 +20,7 @@ public final class NpyWriter {
     private NpyWriter() {}
 
     public static void write(Path file, float[] data, long... shape) {
-        if (Arrays.stream(shape).reduce(1, (a, b) -> a * b) != data.length) {
+        if (Tensor.numel(shape) != data.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not hold " + data.length
                     + " values");
         }

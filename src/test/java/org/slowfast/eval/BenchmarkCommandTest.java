@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slowfast.SlowfastException;
 import org.slowfast.data.pipeline.PipelineStep;
 import org.slowfast.data.pipeline.Resize;
@@ -66,6 +69,33 @@ class BenchmarkCommandTest {
         assertEquals(2, json.get("threads").asInt());
         assertEquals(3 / json.get("s_per_iter").asDouble(), json.get("clips_per_s").asDouble(), 1e-6);
         assertTrue(json.get("peak_rss_gb").asDouble() > 0);
+    }
+
+    @Test
+    void trainModeTakesTheInputShapeThroughARepeatDataset(@TempDir Path dir) throws Exception {
+        Path cfg = Files.writeString(dir.resolve("repeat.yaml"), String.join("\n",
+                "_base_: " + Path.of("configs/recognition/slowfast/slowfast_tiny_synthetic.yaml").toAbsolutePath(),
+                "data:",
+                "  train:",
+                "    _delete_: true",
+                "    type: RepeatDataset",
+                "    times: 2",
+                "    dataset:",
+                "      type: RawframeDataset",
+                "      ann_file: list.txt",
+                "      data_prefix: rawframes",
+                "      pipeline:",
+                "        - {type: SampleFrames, clip_len: 4, frame_interval: 2, num_clips: 1}",
+                "        - {type: RawFrameDecode}",
+                "        - {type: Resize, scale: [24, 16], keep_ratio: false}",
+                "        - {type: FormatShape, input_format: NCTHW}",
+                "        - {type: Collect, keys: [imgs, label], meta_keys: []}",
+                "        - {type: ToTensor, keys: [imgs, label]}",
+                ""));
+        CliRun r = CliRun.of("--threads", "1", "benchmark", cfg.toString(), "--train", "--batch", "2", "--iters", "1",
+                "--warmup", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("input 2x1x3x4x16x24"), r.out());
     }
 
     @Test
