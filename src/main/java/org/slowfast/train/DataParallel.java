@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -36,8 +37,9 @@ import org.slowfast.runtime.SingleProcess;
  * statistics, as DDP without SyncBN). Checkpoints and evaluation use replica 0.
  *
  * <p>On the CPU the replicas ({@link #replicaDevices}: one per core) run concurrently, each on one intra-op thread,
- * and keep their trainable parameters and gradients in {@link FlatParameters}, so averaging, clipping, the SGD step
- * and the broadcast are a few native calls per step. Each replica's dropout masks come from its own generator,
+ * and keep their trainable parameters and gradients in {@link FlatParameters}, so averaging, the gradient norm, the
+ * SGD step (with the clip's scaling) and the broadcast are each one pass of Java arithmetic over the flat buffers,
+ * split across the replica threads ({@link Chunks}). Each replica's dropout masks come from its own generator,
  * seeded per step from torch's global generator on the calling thread, so a run is bit-identical from run to run
  * for a given replica count whatever the thread scheduling.
  */
@@ -53,6 +55,7 @@ public final class DataParallel implements AutoCloseable {
     private final List<FlatParameters> flats = new ArrayList<>();
     private final TorchSgd optimizer;
     private final ExecutorService workers;
+    private final Chunks chunks;
     private GradientAllReduce acrossProcesses = new GradientAllReduce(new SingleProcess());
 
     /**
@@ -83,13 +86,6 @@ public final class DataParallel implements AutoCloseable {
         }
         optimizer = new TorchSgd(main().model().namedParameters(), optimizerConfig);
         boolean cpu = devices.stream().noneMatch(Device::isGpu);
-        if (cpu) {
-            List<List<Integer>> segments = optimizer.segments();
-            for (int r = 0; r < replicas.size(); r++) {
-                flats.add(new FlatParameters(parameters.get(r), segments, replicas.get(r).manager()));
-            }
-            optimizer.useFlat(flats.get(0));
-        }
         int intraOp = cpu ? CpuThreads.trainingThreadsPerReplica() : 1;
         workers = Executors.newFixedThreadPool(replicas.size(), r -> {
             Thread t = new Thread(() -> {
@@ -99,6 +95,14 @@ public final class DataParallel implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        chunks = new Chunks(workers, replicas.size());
+        if (cpu) {
+            List<List<Integer>> segments = optimizer.segments();
+            for (int r = 0; r < replicas.size(); r++) {
+                flats.add(new FlatParameters(parameters.get(r), segments, replicas.get(r).manager()));
+            }
+            optimizer.useFlat(flats.get(0), chunks);
+        }
         broadcastState();
     }
 
@@ -150,14 +154,12 @@ public final class DataParallel implements AutoCloseable {
                 StateEntry s = source.get(i);
                 if (s.kind() == StateEntry.Kind.COUNTER) {
                     target.get(i).counterOwner().setNumBatchesTracked(s.counterOwner().numBatchesTracked());
-                } else if (flats.isEmpty() || !s.parameter().requiresGradient()) {
+                } else if (!s.parameter().requiresGradient()) {
                     assign(target.get(i).parameter().getArray(), s.parameter().getArray());
                 }
             }
-            if (!flats.isEmpty()) {
-                flats.get(r).values().copyFrom(flats.get(0).values());
-            }
         }
+        broadcastParameters();
     }
 
     /**
@@ -195,20 +197,24 @@ public final class DataParallel implements AutoCloseable {
             top5 += v[2] / futures.size();
         }
         boolean finite = Double.isFinite(loss);
-        int active = futures.size();
-        // on replica threads: one intra-op thread on the CPU, which is also robust when other processes share the
-        // cores (a multi-thread OpenMP region waits for every one of its threads to be scheduled)
-        join(workers.submit(() -> averageGradients(active)));
-        acrossProcesses.average(flat(), parameters.get(0)); // on the collective's own thread
-        double gradNorm = join(workers.submit(() -> clipAndStep(maxNorm, normType, finite)));
+        if (flats.isEmpty()) { // GPUs: torch ops on a replica thread
+            join(workers.submit(() -> averageGradients(futures.size())));
+            acrossProcesses.average(null, parameters.get(0)); // on the collective's own thread
+            return new StepResult(loss, top1, top5, join(workers.submit(() -> clipAndStep(maxNorm, normType, finite))));
+        }
+        averageFlatGradients(futures.size());
+        acrossProcesses.average(flat(), parameters.get(0));
+        double gradNorm = maxNorm == null ? Double.NaN : GradClip.gradNorm(flat(), normType, chunks);
+        if (finite) {
+            optimizer.step(maxNorm == null ? 1f : GradClip.coefficient(maxNorm, gradNorm));
+            broadcastParameters();
+        }
         return new StepResult(loss, top1, top5, gradNorm);
     }
 
     /** Clips the averaged gradients and steps when the loss is finite; returns the grad norm (or NaN). */
     private double clipAndStep(Double maxNorm, double normType, boolean finite) {
-        double gradNorm = maxNorm == null ? Double.NaN
-                : flats.isEmpty() ? GradClip.clipGradNorm(parameters.get(0), maxNorm, normType)
-                : GradClip.clipGradNorm(flats.get(0), maxNorm, normType);
+        double gradNorm = maxNorm == null ? Double.NaN : GradClip.clipGradNorm(parameters.get(0), maxNorm, normType);
         if (finite) {
             optimizer.step();
             broadcastParameters();
@@ -237,17 +243,6 @@ public final class DataParallel implements AutoCloseable {
         if (replicas.size() == 1) {
             return;
         }
-        if (!flats.isEmpty()) {
-            NDArray main = flats.get(0).gradients();
-            for (int r = 1; r < active; r++) {
-                main.addi(flats.get(r).gradients());
-            }
-            main.divi(active);
-            for (int r = 1; r < replicas.size(); r++) {
-                flats.get(r).grads().fill(0f);
-            }
-            return;
-        }
         List<Parameter> mainParams = parameters.get(0);
         for (int i = 0; i < mainParams.size(); i++) {
             Parameter p = mainParams.get(i);
@@ -269,13 +264,39 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
-    private void broadcastParameters() {
-        for (int r = 1; r < replicas.size(); r++) {
-            if (!flats.isEmpty()) {
-                flats.get(r).values().copyFrom(flats.get(0).values());
-                continue;
+    /**
+     * {@link #averageGradients} on the flat buffers: a pass per active replica over each chunk, in replica order.
+     * Replicas without a slice this step still hold zeroed gradients.
+     */
+    private void averageFlatGradients(int active) {
+        FloatBuffer main = flats.get(0).grads().floats();
+        chunks.run(main.capacity(), (from, to) -> {
+            for (int r = 1; r < active; r++) {
+                FloatBuffer other = flats.get(r).grads().floats();
+                boolean last = r == active - 1;
+                for (int i = from; i < to; i++) {
+                    float sum = main.get(i) + other.get(i);
+                    main.put(i, last ? sum / active : sum);
+                    other.put(i, 0f);
+                }
             }
-            List<Parameter> mainParams = parameters.get(0);
+            return 0;
+        });
+    }
+
+    /** Copies replica 0's trainable parameters to the other replicas. */
+    private void broadcastParameters() {
+        if (!flats.isEmpty()) {
+            chunks.run(flats.get(0).size(), (from, to) -> {
+                for (int r = 1; r < flats.size(); r++) {
+                    flats.get(r).values().copyFrom(flats.get(0).values(), from, to);
+                }
+                return 0;
+            });
+            return;
+        }
+        List<Parameter> mainParams = parameters.get(0);
+        for (int r = 1; r < replicas.size(); r++) {
             for (int i = 0; i < mainParams.size(); i++) {
                 if (mainParams.get(i).requiresGradient()) {
                     assign(parameters.get(r).get(i).getArray(), mainParams.get(i).getArray());
@@ -289,7 +310,7 @@ public final class DataParallel implements AutoCloseable {
         source.copyTo(target);
     }
 
-    private static <T> T join(Future<T> f) {
+    static <T> T join(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {

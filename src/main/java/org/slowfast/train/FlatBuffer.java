@@ -7,30 +7,20 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
- * One contiguous float32 buffer in Java direct memory, seen by torch as a 1-D array and as one 1-D view per segment
- * (all zero-copy: torch and Java read and write the same memory). Starts at zero.
+ * One contiguous float32 buffer in Java direct memory, seen by torch as a 1-D array and by Java as a
+ * {@link FloatBuffer} (zero-copy: torch and Java read and write the same memory). Starts at zero.
  */
 final class FlatBuffer {
     private final ByteBuffer bytes;
+    private final FloatBuffer floats;
     private final NDArray all;
-    private final List<NDArray> segments = new ArrayList<>();
 
-    /** A buffer of {@code size} floats with segments {@code [starts[s], starts[s] + lengths[s])}. */
-    FlatBuffer(int size, long[] starts, long[] lengths, NDManager manager) {
+    FlatBuffer(int size, NDManager manager) {
         bytes = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder());
-        all = view(manager, 0, size);
-        for (int s = 0; s < starts.length; s++) {
-            segments.add(view(manager, starts[s], lengths[s]));
-        }
-    }
-
-    private NDArray view(NDManager manager, long offset, long length) {
-        return manager.create(slice(offset, length), new Shape(length), DataType.FLOAT32);
+        floats = bytes.asFloatBuffer();
+        all = manager.create(slice(0, size), new Shape(size), DataType.FLOAT32);
     }
 
     /** The bytes of floats {@code [offset, offset + length)} (native order), e.g. to re-point a tensor at them. */
@@ -43,12 +33,13 @@ final class FlatBuffer {
         return all;
     }
 
-    NDArray segment(int s) {
-        return segments.get(s);
+    /** The floats, for absolute {@code get(i)} / {@code put(i, v)} (safe from several threads on disjoint ranges). */
+    FloatBuffer floats() {
+        return floats;
     }
 
     int size() {
-        return bytes.capacity() / Float.BYTES;
+        return floats.capacity();
     }
 
     void read(long offset, float[] out) {
@@ -59,16 +50,19 @@ final class FlatBuffer {
         slice(offset, values.length).asFloatBuffer().put(values);
     }
 
-    void fill(float value) {
-        FloatBuffer buffer = bytes.duplicate().order(ByteOrder.nativeOrder()).clear().asFloatBuffer();
-        float[] chunk = new float[Math.min(buffer.remaining(), 1 << 16)];
-        Arrays.fill(chunk, value);
-        while (buffer.hasRemaining()) {
-            buffer.put(chunk, 0, Math.min(chunk.length, buffer.remaining()));
+    /** Sets floats {@code [from, to)} to {@code value}. */
+    void fill(int from, int to, float value) {
+        for (int i = from; i < to; i++) {
+            floats.put(i, value);
         }
     }
 
-    void copyFrom(FlatBuffer source) {
-        bytes.duplicate().clear().put(source.bytes.duplicate().clear());
+    void fill(float value) {
+        fill(0, size(), value);
+    }
+
+    /** Copies floats {@code [from, to)} of {@code source} into the same range of this buffer. */
+    void copyFrom(FlatBuffer source, int from, int to) {
+        slice(from, to - from).put(source.slice(from, to - from));
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * weights and DDP's gradient buckets: the storage of every parameter and of its {@code .grad} is re-pointed into a
  * {@link FlatBuffer}, laid out segment by segment (a segment: parameters that share their optimizer
  * hyper-parameters). Backward accumulates into the views in place, so an optimizer step, a gradient clip, a replica
- * average or a cross-process all-reduce is a few native calls per segment, not several per parameter.
+ * average or a cross-process all-reduce is one pass over a buffer, not several native calls per parameter.
  */
 public final class FlatParameters {
     private final List<Parameter> params;
@@ -49,7 +49,7 @@ public final class FlatParameters {
     FlatBuffer newBuffer(NDManager manager) {
         long total = segmentStarts.length == 0 ? 0 : segmentStarts[segmentStarts.length - 1]
                 + segmentLengths[segmentLengths.length - 1];
-        return new FlatBuffer(Math.toIntExact(total), segmentStarts, segmentLengths, manager);
+        return new FlatBuffer(Math.toIntExact(total), manager);
     }
 
     /** A first backward creates every {@code .grad}; later backwards accumulate into it in place. */
@@ -94,6 +94,16 @@ public final class FlatParameters {
 
     List<List<Integer>> segments() {
         return segments;
+    }
+
+    /** Where segment {@code s} starts in the flat layout. */
+    int segmentStart(int s) {
+        return Math.toIntExact(segmentStarts[s]);
+    }
+
+    /** Where segment {@code s} ends (exclusive). */
+    int segmentEnd(int s) {
+        return Math.toIntExact(segmentStarts[s] + segmentLengths[s]);
     }
 
     /** Where parameter {@code i} starts in the flat layout. */

@@ -3,11 +3,12 @@ package org.slowfast.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
  * {@code torch.nn.utils.clip_grad_norm_} over the gradients of trainable parameters: per parameter (the reference,
- * and the GPU path) or on the whole flat gradient buffer at once.
+ * and the GPU path) or, on the flat gradient buffer, the norm here and the scaling inside the SGD step's pass.
  */
 public final class GradClip {
     private GradClip() {}
@@ -36,11 +37,11 @@ public final class GradClip {
             if (!Double.isInfinite(normType)) {
                 total = Math.pow(total, 1.0 / normType);
             }
-            double coef = maxNorm / (total + 1e-6);
+            float coef = coefficient(maxNorm, total);
             if (coef < 1) {
                 for (Parameter p : params) {
                     if (p.requiresGradient()) {
-                        p.getArray().getGradient().muli((float) coef);
+                        p.getArray().getGradient().muli(coef);
                     }
                 }
             }
@@ -48,23 +49,41 @@ public final class GradClip {
         return total;
     }
 
-    /** {@link #clipGradNorm(List, double, double)} on all of {@code flat}'s gradients with one norm. */
-    public static double clipGradNorm(FlatParameters flat, double maxNorm, double normType) {
-        double total;
-        try (NDScope scope = new NDScope()) {
-            NDArray g = flat.gradients();
-            if (Double.isInfinite(normType)) {
-                total = g.abs().max().getFloat();
+    /**
+     * The total {@code normType}-norm of the flat gradients (sums in double over concurrent chunks, combined in
+     * chunk order). The clip itself is {@link #coefficient} applied by {@link TorchSgd#step(float)} in its pass.
+     */
+    static double gradNorm(FlatParameters flat, double normType, Chunks chunks) {
+        FloatBuffer g = flat.grads().floats();
+        boolean inf = Double.isInfinite(normType);
+        double[] parts = chunks.run(flat.size(), (from, to) -> {
+            double acc = 0;
+            if (inf) {
+                for (int i = from; i < to; i++) {
+                    acc = Math.max(acc, Math.abs(g.get(i)));
+                }
             } else if (normType == 2) {
-                total = g.norm().getFloat();
+                for (int i = from; i < to; i++) {
+                    double v = g.get(i);
+                    acc += v * v;
+                }
             } else {
-                total = Math.pow(g.abs().pow((float) normType).sum().getFloat(), 1.0 / normType);
+                for (int i = from; i < to; i++) {
+                    acc += Math.pow(Math.abs(g.get(i)), normType);
+                }
             }
+            return acc;
+        });
+        double total = 0;
+        for (double p : parts) {
+            total = inf ? Math.max(total, p) : total + p;
         }
+        return inf ? total : Math.pow(total, 1.0 / normType);
+    }
+
+    /** {@code clip_grad_norm_}'s factor for a total norm: {@code maxNorm / (total + 1e-6)}, at most 1. */
+    static float coefficient(double maxNorm, double total) {
         double coef = maxNorm / (total + 1e-6);
-        if (coef < 1) {
-            flat.gradients().muli((float) coef);
-        }
-        return total;
+        return coef < 1 ? (float) coef : 1f;
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,8 +22,9 @@ import org.slowfast.io.Tensor;
  * group for everything without {@code paramwise_cfg} (weight decay then applies to every parameter, BN and biases
  * included), one group per parameter with it ({@code bias_lr_mult}, {@code bias_decay_mult},
  * {@code norm_decay_mult}). Gradients are zeroed after each step. Momentum buffers export to and import from torch's
- * {@code optimizer.state_dict()} layout. On {@link FlatParameters} ({@link #useFlat}) the step runs on whole segments
- * of equal hyper-parameters with the same arithmetic; per parameter, it is the reference (and the GPU path).
+ * {@code optimizer.state_dict()} layout. On {@link FlatParameters} ({@link #useFlat}) the step is one pass of Java
+ * arithmetic over the flat buffers, split into concurrent chunks, with the same arithmetic; per parameter (torch
+ * ops), it is the reference and the GPU path.
  */
 public final class TorchSgd implements AutoCloseable {
     /** One torch param group: hyper-parameters and the indices of its parameters. */
@@ -60,6 +62,7 @@ public final class TorchSgd implements AutoCloseable {
     private final NDArray[] buffers;
     private final NDManager manager;
     private FlatParameters flat;
+    private Chunks flatChunks;
     private FlatBuffer flatMomentum;
     private boolean flatStarted;
 
@@ -134,10 +137,11 @@ public final class TorchSgd implements AutoCloseable {
 
     /**
      * Steps on {@code flat} (built from this optimizer's parameters with {@link #segments()}) from now on, keeping
-     * the momentum in a flat buffer of the same layout.
+     * the momentum in a flat buffer of the same layout; the step runs on {@code chunks}.
      */
-    void useFlat(FlatParameters flat) {
+    void useFlat(FlatParameters flat, Chunks chunks) {
         this.flat = flat;
+        this.flatChunks = chunks;
         this.flatMomentum = momentum != 0 ? flat.newBuffer(manager) : null;
     }
 
@@ -155,8 +159,16 @@ public final class TorchSgd implements AutoCloseable {
 
     /** One {@code optimizer.step()} on the parameters' gradients, then {@code zero_grad()}. Grad mode must be off. */
     public void step() {
+        step(1f);
+    }
+
+    /**
+     * {@link #step()} on the gradients multiplied by {@code gradScale} (a gradient clip's coefficient, applied in
+     * the same pass on flat parameters).
+     */
+    public void step(float gradScale) {
         if (flat != null) {
-            stepFlat();
+            stepFlat(gradScale);
             return;
         }
         for (Group group : groups) {
@@ -167,7 +179,7 @@ public final class TorchSgd implements AutoCloseable {
                 }
                 NDArray w = p.getArray();
                 try (NDScope scope = new NDScope()) {
-                    NDArray g = w.getGradient();
+                    NDArray g = gradScale == 1 ? w.getGradient() : w.getGradient().mul(gradScale);
                     NDArray d = group.weightDecay != 0 ? g.add(w.mul(group.weightDecay)) : g;
                     if (momentum != 0) {
                         NDArray buf = buffers[i];
@@ -188,28 +200,43 @@ public final class TorchSgd implements AutoCloseable {
         }
     }
 
-    private void stepFlat() {
+    /**
+     * The flat step, fused into one pass over each chunk of the buffers (torch's arithmetic, in the order
+     * {@link #step(float)}'s per-parameter path runs it): scaled gradient plus weight decay, momentum, update,
+     * gradient zeroed.
+     */
+    private void stepFlat(float gradScale) {
+        FloatBuffer w = flat.values().floats();
+        FloatBuffer g = flat.grads().floats();
+        FloatBuffer buf = flatMomentum == null ? null : flatMomentum.floats();
+        boolean started = flatStarted;
+        float m = (float) momentum;
+        float keep = (float) (1 - dampening);
         List<List<Integer>> segments = flat.segments();
-        for (int s = 0; s < segments.size(); s++) {
-            Group group = groupOf(segments.get(s).get(0));
-            NDArray w = flat.values().segment(s);
-            try (NDScope scope = new NDScope()) {
-                NDArray g = flat.grads().segment(s);
-                NDArray d = group.weightDecay != 0 ? g.add(w.mul(group.weightDecay)) : g;
-                if (momentum != 0) {
-                    NDArray buf = flatMomentum.segment(s);
-                    if (!flatStarted) {
-                        buf.addi(d); // the buffer is zero: torch's clone of the first d
-                    } else {
-                        buf.muli(momentum).addi(dampening != 0 ? d.mul(1 - dampening) : d);
+        flatChunks.run(flat.size(), (from, to) -> {
+            for (int s = 0; s < segments.size(); s++) {
+                Group group = groupOf(segments.get(s).get(0));
+                float lr = (float) group.lr;
+                float wd = (float) group.weightDecay;
+                int end = Math.min(to, flat.segmentEnd(s));
+                for (int i = Math.max(from, flat.segmentStart(s)); i < end; i++) {
+                    float wi = w.get(i);
+                    float d = g.get(i) * gradScale;
+                    if (wd != 0) {
+                        d += wi * wd;
                     }
-                    d = nesterov ? d.add(buf.mul(momentum)) : buf;
+                    if (buf != null) {
+                        float b = !started ? d : buf.get(i) * m + (dampening != 0 ? d * keep : d);
+                        buf.put(i, b);
+                        d = nesterov ? d + b * m : b;
+                    }
+                    w.put(i, wi - d * lr);
+                    g.put(i, 0f);
                 }
-                w.subi(d.mul(group.lr));
             }
-        }
+            return 0;
+        });
         flatStarted = true;
-        flat.grads().fill(0f);
     }
 
     private Group groupOf(int index) {

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,22 +35,28 @@ class FlatParametersTest {
     /** Three clipped steps with changing LRs; returns the parameters and then the momentum buffers. */
     @SuppressWarnings("unchecked")
     static List<float[]> run(OptimizerConfig cfg, double maxNorm, boolean flat) {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
         try (NDManager m = NDManager.newBaseManager()) {
             LinkedHashMap<String, Parameter> params = TorchSgdTest.params(m);
             List<Parameter> list = new ArrayList<>(params.values());
             try (TorchSgd opt = new TorchSgd(params, cfg)) {
                 FlatParameters fp = flat ? new FlatParameters(list, opt.segments(), m) : null;
                 if (flat) {
-                    opt.useFlat(fp);
+                    opt.useFlat(fp, new Chunks(pool, 3)); // chunk borders inside segments
                 }
                 for (int step = 0; step < 3; step++) {
                     TorchSgdTest.setGradients(params, TorchSgdTest.C[step]);
-                    double norm = flat ? GradClip.clipGradNorm(fp, maxNorm, 2) : GradClip.clipGradNorm(list, maxNorm, 2);
+                    double norm = flat ? GradClip.gradNorm(fp, 2, new Chunks(pool, 3))
+                            : GradClip.clipGradNorm(list, maxNorm, 2);
                     assertEquals(step == 0 ? Math.sqrt(13.08) : norm, norm, 1e-5);
                     for (TorchSgd.Group g : opt.groups()) {
                         g.lr = TorchSgdTest.LRS[step] * g.initialLr() / 0.1;
                     }
-                    opt.step();
+                    if (flat) {
+                        opt.step(GradClip.coefficient(maxNorm, norm));
+                    } else {
+                        opt.step();
+                    }
                 }
                 List<float[]> out = new ArrayList<>();
                 list.forEach(p -> out.add(p.getArray().toFloatArray()));
@@ -57,6 +65,8 @@ class FlatParametersTest {
                         .toFloats()));
                 return out;
             }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -9,6 +9,8 @@ import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,6 +43,31 @@ class GradClipTest {
                     assertArrayEquals(expected, g.toFloatArray(), 1e-6f);
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2, 3.6166281700134277",
+        "1, 9.0",
+        "Infinity, 2.0",
+        // (1+8+1+.125+.027+.343+3.375+8)^(1/3) = 21.87^(1/3)
+        "3, 2.796509255358473",
+    })
+    void flatNormOverChunksAndItsCoefficient(double normType, double expectedNorm) {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            LinkedHashMap<String, Parameter> params = TorchSgdTest.params(m);
+            List<Parameter> list = new ArrayList<>(params.values());
+            FlatParameters flat = new FlatParameters(list, List.of(List.of(0, 1, 2)), m);
+            TorchSgdTest.setGradients(params, TorchSgdTest.C[0]);
+            for (Chunks chunks : List.of(Chunks.SERIAL, new Chunks(pool, 3))) {
+                assertEquals(expectedNorm, GradClip.gradNorm(flat, normType, chunks), 1e-6);
+            }
+            assertEquals((float) (1 / (expectedNorm + 1e-6)), GradClip.coefficient(1, expectedNorm));
+            assertEquals(1f, GradClip.coefficient(100, expectedNorm));
+        } finally {
+            pool.shutdownNow();
         }
     }
 
