@@ -47,7 +47,18 @@ public final class CpuThreads {
 
     /** Inference: every core as intra-op threads of the calling thread (a forward pass has no Conv3d backward). */
     public static void useAllCoresForInference() {
-        JniUtils.setNumThreads(cores());
+        setIntraOpThreads(cores());
+    }
+
+    /**
+     * Sets the calling thread's intra-op thread count for good. libtorch initialises a thread's count lazily, at its
+     * first parallel op, from the count that any thread set last; reading the count forces that initialisation now,
+     * and setting it again makes it this thread's, whatever other threads set later.
+     */
+    public static void setIntraOpThreads(int n) {
+        JniUtils.setNumThreads(n);
+        JniUtils.getNumThreads();
+        JniUtils.setNumThreads(n);
     }
 
     /**

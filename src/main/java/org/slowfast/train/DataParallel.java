@@ -89,7 +89,7 @@ public final class DataParallel implements AutoCloseable {
         int intraOp = cpu ? CpuThreads.trainingThreadsPerReplica() : 1;
         workers = Executors.newFixedThreadPool(replicas.size(), r -> {
             Thread t = new Thread(() -> {
-                JniUtils.setNumThreads(intraOp);
+                CpuThreads.setIntraOpThreads(intraOp);
                 r.run();
             }, "replica");
             t.setDaemon(true);
