@@ -32,14 +32,14 @@ import org.slowfast.runtime.SingleProcess;
 /**
  * Synchronous data parallelism: one model replica per device, each run by its own thread (torch grad mode and the
  * intra-op thread count are per thread) on a contiguous 1/N slice of every batch. Replica gradients are averaged
- * into replica 0, which takes one optimizer step; the updated parameters are then copied to every other replica, so
- * all replicas stay identical. BN running statistics stay per replica (each normalizes with its own slice's batch
+ * into replica 0, which takes one optimizer step; the updated parameters are then copied to every other replica (on
+ * the CPU the replicas read replica 0's parameter memory instead), so all replicas stay identical. BN running statistics stay per replica (each normalizes with its own slice's batch
  * statistics, as DDP without SyncBN). Checkpoints and evaluation use replica 0.
  *
  * <p>On the CPU the replicas ({@link #replicaDevices}: one per core) run concurrently, each on one intra-op thread,
  * and keep their trainable parameters and gradients in {@link FlatParameters}, so averaging, the gradient norm, the
- * SGD step (with the clip's scaling) and the broadcast are each one pass of Java arithmetic over the flat buffers,
- * split across the replica threads ({@link Chunks}). Each replica's dropout masks come from its own generator,
+ * SGD step (with the clip's scaling) are each one pass of Java arithmetic over the flat buffers, split across the
+ * replica threads ({@link Chunks}). Each replica's dropout masks come from its own generator,
  * seeded per step from torch's global generator on the calling thread, so a run is bit-identical from run to run
  * for a given replica count whatever the thread scheduling.
  */
@@ -99,7 +99,8 @@ public final class DataParallel implements AutoCloseable {
         if (cpu) {
             List<List<Integer>> segments = optimizer.segments();
             for (int r = 0; r < replicas.size(); r++) {
-                flats.add(new FlatParameters(parameters.get(r), segments, replicas.get(r).manager()));
+                flats.add(new FlatParameters(parameters.get(r), segments, replicas.get(r).manager(),
+                        r == 0 ? null : flats.get(0)));
             }
             optimizer.useFlat(flats.get(0), chunks);
         }
@@ -207,7 +208,6 @@ public final class DataParallel implements AutoCloseable {
         double gradNorm = maxNorm == null ? Double.NaN : GradClip.gradNorm(flat(), normType, chunks);
         if (finite) {
             optimizer.step(maxNorm == null ? 1f : GradClip.coefficient(maxNorm, gradNorm));
-            broadcastParameters();
         }
         return new StepResult(loss, top1, top5, gradNorm);
     }
@@ -284,15 +284,9 @@ public final class DataParallel implements AutoCloseable {
         });
     }
 
-    /** Copies replica 0's trainable parameters to the other replicas. */
+    /** Copies replica 0's trainable parameters to the other replicas (on the CPU they share replica 0's values). */
     private void broadcastParameters() {
         if (!flats.isEmpty()) {
-            chunks.run(flats.get(0).size(), (from, to) -> {
-                for (int r = 1; r < flats.size(); r++) {
-                    flats.get(r).values().copyFrom(flats.get(0).values(), from, to);
-                }
-                return 0;
-            });
             return;
         }
         List<Parameter> mainParams = parameters.get(0);

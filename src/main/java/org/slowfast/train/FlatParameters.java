@@ -19,6 +19,7 @@ public final class FlatParameters {
     private final long[] segmentStarts;
     private final long[] segmentLengths;
     private final FlatBuffer values;
+    private final boolean ownsValues;
     private final FlatBuffer grads;
 
     /**
@@ -26,6 +27,15 @@ public final class FlatParameters {
      * into flat buffers. Gradients start at zero.
      */
     FlatParameters(List<Parameter> params, List<List<Integer>> segments, NDManager manager) {
+        this(params, segments, manager, null);
+    }
+
+    /**
+     * As above, but with the values of {@code valuesOf} (the same layout) instead of a buffer of their own: a data
+     * parallel replica reads replica 0's parameters, which only the optimizer step writes, between the replicas'
+     * forward and backward passes, so no copy to the replicas is needed. Its own gradients stay separate.
+     */
+    FlatParameters(List<Parameter> params, List<List<Integer>> segments, NDManager manager, FlatParameters valuesOf) {
         this.params = params;
         this.segments = segments;
         offsets = new long[params.size()];
@@ -40,7 +50,8 @@ public final class FlatParameters {
             }
             segmentLengths[s] = total - segmentStarts[s];
         }
-        values = newBuffer(manager);
+        ownsValues = valuesOf == null;
+        values = ownsValues ? newBuffer(manager) : valuesOf.values;
         grads = newBuffer(manager);
         bindParameters();
     }
@@ -66,15 +77,17 @@ public final class FlatParameters {
     }
 
     /**
-     * Copies every parameter's current values into the flat buffer and points the parameter and its gradient at
-     * their slices; the gradients restart at zero. Needed after anything replaced a parameter's tensor (loading a
-     * state dict swaps in fresh tensors, which have no {@code .grad} yet).
+     * Copies every parameter's current values into the flat buffer (unless the values are shared) and points the
+     * parameter and its gradient at their slices; the gradients restart at zero. Needed after anything replaced a
+     * parameter's tensor (loading a state dict swaps in fresh tensors, which have no {@code .grad} yet).
      */
     void bindParameters() {
         defineGradients();
         for (int i : indices()) {
             NDArray w = params.get(i).getArray();
-            values.write(offsets[i], w.toFloatArray());
+            if (ownsValues) {
+                values.write(offsets[i], w.toFloatArray());
+            }
             w.set(values.slice(offsets[i], w.size()));
             try (NDArray g = w.getGradient()) {
                 g.set(grads.slice(offsets[i], g.size()));
