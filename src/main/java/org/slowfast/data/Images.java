@@ -3,10 +3,11 @@ package org.slowfast.data;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.slowfast.SlowfastException;
 import org.slowfast.io.AtomicFiles;
 
@@ -14,11 +15,15 @@ import org.slowfast.io.AtomicFiles;
 public final class Images {
     private Images() {}
 
-    /** Decodes a JPEG or PNG file; grey frames become three equal channels and alpha is dropped. */
+    /**
+     * Decodes a JPEG or PNG file; grey frames become three equal channels and alpha is dropped. The file is read
+     * into memory first: ImageIO's stream reading would cache every frame in a temporary file.
+     */
     public static Frame read(Path file) {
         BufferedImage image;
-        try (InputStream in = Files.newInputStream(file)) {
-            image = ImageIO.read(in);
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))); // closes it
         } catch (IOException | RuntimeException e) {
             throw new SlowfastException(file + ": cannot read the frame: " + oneLine(e));
         }
