@@ -22,6 +22,13 @@ public final class ConvModule extends AbstractBlock implements StateModule {
     private final Shape stride;
     private final Shape padding;
     private final Shape dilation;
+    /**
+     * The dilation given to libtorch on the CPU. For a T×1×1 kernel (T > 1) its CPU backend takes the unfolding path
+     * on one intra-op thread (the rule meant for 1×1 kernels looks only at H and W), 1.3–4.5× slower than oneDNN for
+     * SlowFast's temporal convolutions; dilating the size-1 H and W dims changes nothing in the arithmetic and selects
+     * oneDNN (docs/benchmarks.md, "Threads").
+     */
+    private final Shape cpuDilation;
     private final boolean relu;
     private final Parameter weight;
     private final BatchNorm3d bn;
@@ -34,6 +41,8 @@ public final class ConvModule extends AbstractBlock implements StateModule {
         stride = b.stride;
         padding = b.padding;
         dilation = b.dilation;
+        cpuDilation = kernel.get(0) > 1 && kernel.get(1) == 1 && kernel.get(2) == 1
+                ? new Shape(dilation.get(0), 2, 2) : dilation;
         relu = b.relu;
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
                 .optInitializer(Initializer.ZEROS)
@@ -88,11 +97,12 @@ public final class ConvModule extends AbstractBlock implements StateModule {
     /** Runs the module; the input stays open, every intermediate is closed (see {@link Release}). */
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
+        Shape d = x.getDevice().isGpu() ? dilation : cpuDilation;
         if (fusedBias != null) {
-            NDArray y = Conv3d.conv3d(x, w, fusedBias, stride, padding, dilation, 1).singletonOrThrow();
+            NDArray y = Conv3d.conv3d(x, w, fusedBias, stride, padding, d, 1).singletonOrThrow();
             return relu ? Release.after(y, Activation.relu(y)) : y;
         }
-        NDArray y = Conv3d.conv3d(x, w, null, stride, padding, dilation, 1).singletonOrThrow();
+        NDArray y = Conv3d.conv3d(x, w, null, stride, padding, d, 1).singletonOrThrow();
         if (bn != null) {
             y = Release.after(y, bn.apply(ps, y, training));
         }
