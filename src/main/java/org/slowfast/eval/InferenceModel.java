@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
@@ -61,11 +62,18 @@ public final class InferenceModel implements AutoCloseable {
         return forward(views, shape, input -> model.predict(parameters, input, averageClips));
     }
 
-    /** One forward of {@code compute} on the input, with every core on whichever thread runs it. */
+    /**
+     * One forward of {@code compute} on the input, with every core and without autograd recording on whichever
+     * thread runs it (torch's grad mode is per thread and on in a new one, e.g. a multi-GPU test worker).
+     */
     private float[][] forward(float[] views, long[] shape, UnaryOperator<NDArray> compute) {
         CpuThreads.useAllCoresForInference();
+        boolean recording = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager scope = manager.newSubManager()) {
             return rows(compute.apply(scope.create(views, new Shape(shape))));
+        } finally {
+            JniUtils.setGradMode(recording);
         }
     }
 
