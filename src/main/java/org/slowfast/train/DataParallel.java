@@ -33,15 +33,16 @@ import org.slowfast.runtime.SingleProcess;
  * Synchronous data parallelism: one model replica per device, each run by its own thread (torch grad mode and the
  * intra-op thread count are per thread) on a contiguous 1/N slice of every batch. Replica gradients are averaged
  * into replica 0, which takes one optimizer step; the updated parameters are then copied to every other replica (on
- * the CPU the replicas read replica 0's parameter memory instead), so all replicas stay identical. BN running statistics stay per replica (each normalizes with its own slice's batch
- * statistics, as DDP without SyncBN). Checkpoints and evaluation use replica 0.
+ * the CPU the replicas read replica 0's parameter memory instead), so all replicas stay identical. BN running
+ * statistics stay per replica (each normalizes with its own slice's batch statistics, as DDP without SyncBN).
+ * Checkpoints and evaluation use replica 0.
  *
  * <p>On the CPU the replicas ({@link #replicaDevices}: one per core) run concurrently, each on one intra-op thread,
- * and keep their trainable parameters and gradients in {@link FlatParameters}, so averaging, the gradient norm, the
- * SGD step (with the clip's scaling) are each one pass of Java arithmetic over the flat buffers, split across the
- * replica threads ({@link Chunks}). Each replica's dropout masks come from its own generator,
- * seeded per step from torch's global generator on the calling thread, so a run is bit-identical from run to run
- * for a given replica count whatever the thread scheduling.
+ * and keep their trainable parameters and gradients in {@link FlatParameters}, so the replica average, the gradient
+ * norm and the SGD step (with the clip's scaling) are each one pass of Java arithmetic over the flat buffers, split
+ * across the replica threads ({@link Chunks}). Each replica's dropout masks come from its own generator, seeded per
+ * step from torch's global generator on the calling thread, so a run is bit-identical from run to run for a given
+ * replica count whatever the thread scheduling.
  */
 public final class DataParallel implements AutoCloseable {
     /** A model copy on one device. */
@@ -99,8 +100,7 @@ public final class DataParallel implements AutoCloseable {
         if (cpu) {
             List<List<Integer>> segments = optimizer.segments();
             for (int r = 0; r < replicas.size(); r++) {
-                flats.add(new FlatParameters(parameters.get(r), segments, replicas.get(r).manager(),
-                        r == 0 ? null : flats.get(0)));
+                flats.add(new FlatParameters(parameters.get(r), segments, r == 0 ? null : flats.get(0)));
             }
             optimizer.useFlat(flats.get(0), chunks);
         }

@@ -1,7 +1,6 @@
 package org.slowfast.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import java.util.List;
 
@@ -26,8 +25,8 @@ public final class FlatParameters {
      * Re-points the parameters listed in {@code segments} (indices into {@code params}; trainable, float32, CPU)
      * into flat buffers. Gradients start at zero.
      */
-    FlatParameters(List<Parameter> params, List<List<Integer>> segments, NDManager manager) {
-        this(params, segments, manager, null);
+    FlatParameters(List<Parameter> params, List<List<Integer>> segments) {
+        this(params, segments, null);
     }
 
     /**
@@ -35,7 +34,7 @@ public final class FlatParameters {
      * parallel replica reads replica 0's parameters, which only the optimizer step writes, between the replicas'
      * forward and backward passes, so no copy to the replicas is needed. Its own gradients stay separate.
      */
-    FlatParameters(List<Parameter> params, List<List<Integer>> segments, NDManager manager, FlatParameters valuesOf) {
+    FlatParameters(List<Parameter> params, List<List<Integer>> segments, FlatParameters valuesOf) {
         this.params = params;
         this.segments = segments;
         offsets = new long[params.size()];
@@ -51,16 +50,16 @@ public final class FlatParameters {
             segmentLengths[s] = total - segmentStarts[s];
         }
         ownsValues = valuesOf == null;
-        values = ownsValues ? newBuffer(manager) : valuesOf.values;
-        grads = newBuffer(manager);
+        values = ownsValues ? newBuffer() : valuesOf.values;
+        grads = newBuffer();
         bindParameters();
     }
 
     /** A zeroed buffer with this layout (e.g. momentum). */
-    FlatBuffer newBuffer(NDManager manager) {
+    FlatBuffer newBuffer() {
         long total = segmentStarts.length == 0 ? 0 : segmentStarts[segmentStarts.length - 1]
                 + segmentLengths[segmentLengths.length - 1];
-        return new FlatBuffer(Math.toIntExact(total), manager);
+        return new FlatBuffer(Math.toIntExact(total));
     }
 
     /** A first backward creates every {@code .grad}; later backwards accumulate into it in place. */
@@ -130,11 +129,6 @@ public final class FlatParameters {
 
     FlatBuffer grads() {
         return grads;
-    }
-
-    /** All gradients as one 1-D array (a view of every {@code .grad}). */
-    public NDArray gradients() {
-        return grads.all();
     }
 
     /** Copies the gradients out, in flat order (e.g. for a cross-process all-reduce). */

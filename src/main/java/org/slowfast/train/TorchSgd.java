@@ -23,8 +23,8 @@ import org.slowfast.io.Tensor;
  * included), one group per parameter with it ({@code bias_lr_mult}, {@code bias_decay_mult},
  * {@code norm_decay_mult}). Gradients are zeroed after each step. Momentum buffers export to and import from torch's
  * {@code optimizer.state_dict()} layout. On {@link FlatParameters} ({@link #useFlat}) the step is one pass of Java
- * arithmetic over the flat buffers, split into concurrent chunks, with the same arithmetic; per parameter (torch
- * ops), it is the reference and the GPU path.
+ * float arithmetic over the flat buffers in concurrent chunks, in the order of the per-parameter path (torch ops),
+ * which is the reference and the GPU path.
  */
 public final class TorchSgd implements AutoCloseable {
     /** One torch param group: hyper-parameters and the indices of its parameters. */
@@ -142,7 +142,7 @@ public final class TorchSgd implements AutoCloseable {
     void useFlat(FlatParameters flat, Chunks chunks) {
         this.flat = flat;
         this.flatChunks = chunks;
-        this.flatMomentum = momentum != 0 ? flat.newBuffer(manager) : null;
+        this.flatMomentum = momentum != 0 ? flat.newBuffer() : null;
     }
 
     /** The current LR of param group 0, as mmcv logs it. */

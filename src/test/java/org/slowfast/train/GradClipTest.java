@@ -59,7 +59,7 @@ class GradClipTest {
         try (NDManager m = NDManager.newBaseManager()) {
             LinkedHashMap<String, Parameter> params = TorchSgdTest.params(m);
             List<Parameter> list = new ArrayList<>(params.values());
-            FlatParameters flat = new FlatParameters(list, List.of(List.of(0, 1, 2)), m);
+            FlatParameters flat = new FlatParameters(list, List.of(List.of(0, 1, 2)));
             TorchSgdTest.setGradients(params, TorchSgdTest.C[0]);
             for (Chunks chunks : List.of(Chunks.SERIAL, new Chunks(pool, 3))) {
                 assertEquals(expectedNorm, GradClip.gradNorm(flat, normType, chunks), 1e-6);
