@@ -133,7 +133,7 @@ public final class ConfigTree {
             String key = opt.substring(0, eq).trim();
             Object value = parseOptionValue(opt.substring(eq + 1).trim());
             setPath(key, value);
-            origins.put(key, new Origin("--cfg-options " + opt, 0, 0));
+            remember(key, new Origin("--cfg-options " + opt, 0, 0));
         }
     }
 
@@ -146,7 +146,15 @@ public final class ConfigTree {
     /** Sets one dotted key path, as a command-line option named {@code source} does. */
     public void set(String key, Object value, String source) {
         setPath(key, value);
-        origins.put(key, new Origin(source, 0, 0));
+        remember(key, new Origin(source, 0, 0));
+    }
+
+    /** Records where {@code key} was set, and so where the dicts on its path that no file defined came from. */
+    private void remember(String key, Origin origin) {
+        origins.put(key, origin);
+        for (int dot = key.lastIndexOf('.'); dot > 0; dot = key.lastIndexOf('.', dot - 1)) {
+            origins.putIfAbsent(key.substring(0, dot), origin);
+        }
     }
 
     @SuppressWarnings("unchecked")

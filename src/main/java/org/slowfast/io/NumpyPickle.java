@@ -66,8 +66,10 @@ public final class NumpyPickle {
             });
         } catch (NoSuchFileException e) {
             throw new SlowfastException(file + ": no such file");
-        } catch (IOException | PickleException | ClassCastException | IllegalArgumentException e) {
+        } catch (IOException | PickleException e) {
             throw new SlowfastException(file + ": not a readable Python pickle: " + e.getMessage());
+        } catch (ClassCastException | IllegalArgumentException e) { // the unpickler reading bytes that are no pickle
+            throw new SlowfastException(file + ": not a readable Python pickle (corrupt, or not a pickle)");
         }
     }
 

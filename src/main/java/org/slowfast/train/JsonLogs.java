@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ final class JsonLogs {
                     throw new SlowfastException(log + ":" + no + ": not a JSON object");
                 }
             }
+        } catch (NoSuchFileException e) {
+            throw new SlowfastException(log + ": no such log file");
         } catch (IOException e) {
             throw new SlowfastException(log + ": cannot read: " + e.getMessage());
         }

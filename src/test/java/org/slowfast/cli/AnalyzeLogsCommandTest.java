@@ -49,6 +49,10 @@ class AnalyzeLogsCommandTest {
         CliRun r = CliRun.of("analyze-logs", "cal_train_time", log.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: " + log + ": no epoch has two lines with 'time'"), r.err());
+        Path missing = dir.resolve("nope.log.json");
+        CliRun none = CliRun.of("analyze-logs", "plot_curve", missing.toString());
+        assertEquals(2, none.code());
+        assertEquals("error: " + missing + ": no such log file", none.err().strip());
     }
 
     /** Default key top1_acc, a title, and the image beside the log when --out is left out. */

@@ -82,6 +82,9 @@ class MmcvConfigTest {
         Path f = config("fp16.yaml", "_base_: [" + TINY + "]\nfp16:\n  loss_scale: 512.0\n");
         assertEquals("error: " + f + ":2:1: fp16: mixed-precision (fp16) training is not supported; remove the key "
                 + "or set it to null", error(CliRun.of("print-config", f.toString())));
+        assertEquals("error: --cfg-options fp16.loss_scale=512: fp16: mixed-precision (fp16) training is not "
+                + "supported; remove the key or set it to null",
+                error(CliRun.of("print-config", TINY.toString(), "--cfg-options", "fp16.loss_scale=512")));
         Path m = config("multigrid.yaml", "_base_: [" + TINY + "]\nmultigrid:\n  long_cycle: true\n");
         assertEquals("error: " + m + ":2:1: multigrid: multigrid training is not supported; remove the key or set "
                 + "it to null", error(CliRun.of("print-config", m.toString())));

@@ -61,6 +61,8 @@ class ResultsFileTest {
         assertEquals(write("r.csv", "x") + ": results files must be .pkl, .pickle, .json, .yaml or .yml (the "
                 + "extension picks the format, as mmcv.dump)", message(dir.resolve("r.csv")));
         assertTrue(message(write("r.pkl", "x")).startsWith(dir.resolve("r.pkl") + ": not a readable Python pickle"));
+        assertEquals(dir.resolve("g.pkl") + ": not a readable Python pickle (corrupt, or not a pickle)",
+                message(write("g.pkl", "garbage\n"))); // GET with memo index "arbage"
         assertEquals(dir.resolve("flat.yaml") + ": entry 0 is not an array of class scores",
                 message(write("flat.yaml", "[0.5, 0.25]")));
         for (String m : List.of(message(dir.resolve("bad.json")), message(missing))) {
