@@ -12,7 +12,6 @@ final class ConfigChecks {
     private static final List<String> LR_POLICIES = List.of("CosineAnnealing", "cosineannealing", "step", "Step",
             "fixed", "Fixed");
     private static final List<String> WARMUPS = List.of("linear", "constant", "exp");
-    private static final List<String> DATASET_TYPES = List.of("RawframeDataset", "VideoDataset");
     private static final List<String> SPLITS = List.of("train", "val", "test");
 
     private final LoadedConfig loaded;
@@ -104,12 +103,15 @@ final class ConfigChecks {
                 if (ds.dataset() == null) {
                     throw loaded.error(key, "RepeatDataset needs a 'dataset' dict");
                 }
+                if (ds.times() == null) {
+                    throw loaded.error(key, "RepeatDataset needs 'times'");
+                }
                 atLeast(key + ".times", ds.times(), 1);
                 ds = ds.dataset();
                 key += ".dataset";
             }
             if (ds != null) {
-                oneOf(key + ".type", String.valueOf(ds.type()), DATASET_TYPES);
+                oneOf(key + ".type", String.valueOf(ds.type()), DatasetConfig.CLIP_TYPES);
             }
         }
     }

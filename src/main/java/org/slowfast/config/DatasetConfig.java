@@ -57,6 +57,8 @@ public record DatasetConfig(
     }
 
     public static final String REPEAT_DATASET = "RepeatDataset";
+    /** The dataset types that hold clips (a RepeatDataset wraps one of them). */
+    public static final List<String> CLIP_TYPES = List.of("RawframeDataset", "VideoDataset");
 
     /** The dataset that a RepeatDataset wraps (through any nesting), else this one: where the files and pipeline are. */
     public DatasetConfig base() {

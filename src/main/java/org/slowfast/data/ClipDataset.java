@@ -102,8 +102,8 @@ public abstract class ClipDataset {
             case "RawframeDataset" -> new RawframeDataset(cfg, testMode, numClasses);
             case "VideoDataset" -> new VideoDataset(cfg, testMode, numClasses);
             case DatasetConfig.REPEAT_DATASET -> RepeatDataset.wrap(cfg, testMode, numClasses);
-            default -> throw new SlowfastException("dataset type '" + type
-                    + "' is not supported (RawframeDataset, VideoDataset, RepeatDataset)");
+            default -> throw new SlowfastException("dataset type '" + type + "' is not supported ("
+                    + String.join(", ", DatasetConfig.CLIP_TYPES) + ", " + DatasetConfig.REPEAT_DATASET + ")");
         };
     }
 

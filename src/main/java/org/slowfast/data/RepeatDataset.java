@@ -1,7 +1,6 @@
 package org.slowfast.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.slowfast.SlowfastException;
 import org.slowfast.config.DatasetConfig;
 
 /**
@@ -17,13 +16,8 @@ final class RepeatDataset extends ClipDataset {
         this.inner = inner;
     }
 
+    /** The wrapper of a dict that {@code ConfigChecks} accepted (a {@code dataset} and {@code times} ≥ 1). */
     static RepeatDataset wrap(DatasetConfig cfg, boolean testMode, Integer numClasses) {
-        if (cfg.times() == null || cfg.times() < 1) {
-            throw new SlowfastException("RepeatDataset: times must be a positive integer, got " + cfg.times());
-        }
-        if (cfg.dataset() == null) {
-            throw new SlowfastException("RepeatDataset: the wrapped 'dataset' dict is missing");
-        }
         return new RepeatDataset(ClipDataset.of(cfg.dataset(), testMode, numClasses), cfg.times());
     }
 

@@ -59,6 +59,13 @@ class ClipDatasetTest {
                 pipeline.indent(8)));
         TinyData.config(root, TinyData.TRAIN_PIPELINE, ""); // writes cfg.yaml, the base
         ClipDataset ds = ClipDataset.build(LoadedConfig.load(cfg, java.util.List.of()), "train");
+        SlowfastException zero = assertThrows(SlowfastException.class,
+                () -> LoadedConfig.load(cfg, java.util.List.of("data.train.times=0")));
+        assertEquals("--cfg-options data.train.times=0: data.train.times: must be at least 1, got 0",
+                zero.getMessage());
+        SlowfastException none = assertThrows(SlowfastException.class,
+                () -> LoadedConfig.load(cfg, java.util.List.of("data.train.times=null")));
+        assertEquals(cfg + ":3:3: data.train: RepeatDataset needs 'times'", none.getMessage());
         assertEquals(6, ds.size());
         assertArrayEquals(new int[] {0, 1, 0, 1, 0, 1}, ds.labels());
         for (int i = 0; i < 6; i++) {
