@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
-import org.slowfast.config.DataConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
 import org.slowfast.data.ClipLoader;
@@ -180,9 +179,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             TestInputShape p = TestInputShape.of(train.base().pipeline(), key);
             shape = new TestInputShape(1, p.clipLen(), p.height(), p.width());
         }
-        DataConfig data = cfg.config().data();
-        int clips = batch != null ? batch : data.trainDataloader() != null && data.trainDataloader().videosPerGpu() != null
-                ? data.trainDataloader().videosPerGpu() : data.videosPerGpu();
+        int clips = batch != null ? batch : cfg.config().data().videosPerGpu("train");
         Device device = Devices.select(null, gpuId == null ? null : List.of(gpuId)).get(0);
         if (!json) {
             System.out.printf(Locale.ROOT, "benchmark --train: %s, input %dx%s, device %s, %d iterations (%d warm-up)%n",

@@ -35,6 +35,18 @@ public record DataConfig(
         };
     }
 
+    /** Clips per device for a split: its {@code *_dataloader.videos_per_gpu}, else {@code data.videos_per_gpu}. */
+    public int videosPerGpu(String split) {
+        DataloaderConfig over = dataloader(split);
+        return over != null && over.videosPerGpu() != null ? over.videosPerGpu() : videosPerGpu;
+    }
+
+    /** Loader threads per device for a split: its {@code *_dataloader.workers_per_gpu}, else the data's. */
+    public int workersPerGpu(String split) {
+        DataloaderConfig over = dataloader(split);
+        return over != null && over.workersPerGpu() != null ? over.workersPerGpu() : workersPerGpu;
+    }
+
     /** The {@code data.<split>_dataloader} override of a split, or null. */
     public DataloaderConfig dataloader(String split) {
         return switch (split) {

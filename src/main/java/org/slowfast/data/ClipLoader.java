@@ -90,12 +90,10 @@ public final class ClipLoader implements BatchSource {
         ClipDataset dataset = ClipDataset.build(loaded, split);
         DataConfig data = loaded.config().data();
         DataConfig.DataloaderConfig over = data.dataloader(split);
-        Integer perGpu = over != null && over.videosPerGpu() != null ? over.videosPerGpu() : data.videosPerGpu();
-        int workers = over != null && over.workersPerGpu() != null ? over.workersPerGpu() : data.workersPerGpu();
         boolean train = "train".equals(split);
         boolean dropLast = over != null && over.dropLast() != null && over.dropLast();
-        int batch = devices * (perGpu == null ? 1 : perGpu);
-        int threads = devices * workers;
+        int batch = devices * data.videosPerGpu(split);
+        int threads = devices * data.workersPerGpu(split);
         return new ClipLoader(dataset, new Options(batch, threads, train, dropLast, seed, Math.max(2, 2 * threads),
                 maxFailureShare), warnings);
     }
