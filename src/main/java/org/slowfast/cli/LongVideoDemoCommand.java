@@ -106,9 +106,8 @@ public final class LongVideoDemoCommand implements Callable<Integer> {
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         try (WindowClassifier classifier = WindowClassifier.load(cfg, checkpoint, Devices.select(null, null).get(0));
                 VideoFrameSource source = VideoFrameSource.open(video)) {
-            if (names != null && names.names().size() < classifier.numClasses()) {
-                throw new SlowfastException(labelMap + ": " + names.names().size() + " names for "
-                        + classifier.numClasses() + " classes");
+            if (names != null) {
+                names.checkClasses(classifier.numClasses());
             }
             Run run = new Run(classifier, names, overlay, source.totalFrames());
             double fps = source.frameRate();
