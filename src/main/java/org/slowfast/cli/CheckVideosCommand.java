@@ -6,12 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slowfast.SlowfastException;
-import org.slowfast.runtime.Progress;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
 import org.slowfast.data.VideoCheck;
@@ -55,9 +50,7 @@ public final class CheckVideosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-        if (numWorkers < 1) {
-            throw new SlowfastException("--num-workers must be >= 1, got " + numWorkers);
-        }
+        VideoJobs.checkWorkers(numWorkers);
         LoadedConfig cfg = LoadedConfig.load(config, cfgOptions);
         ClipDataset dataset = ClipDataset.build(cfg, split);
         VideoCheck.requireDecodeStep(dataset, cfg.file() + ": data." + split + ".pipeline");
@@ -96,24 +89,8 @@ public final class CheckVideosCommand implements Callable<Integer> {
     /** The problem of each entry (null when it decodes), in annotation order. */
     private String[] check(ClipDataset dataset) throws InterruptedException {
         String[] problems = new String[dataset.size()];
-        ExecutorService pool = Executors.newFixedThreadPool(numWorkers);
-        try (Progress bar = Progress.start("check", problems.length, "videos")) {
-            List<Future<?>> jobs = new ArrayList<>();
-            for (int i = 0; i < problems.length; i++) {
-                int index = i;
-                jobs.add(pool.submit(() -> {
-                    problems[index] = VideoCheck.problem(dataset, index, ClipDataset.random(0, 0, index, 0));
-                    bar.step(1);
-                }));
-            }
-            for (Future<?> job : jobs) {
-                job.get();
-            }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        VideoJobs.forEach("check", problems.length, numWorkers,
+                i -> problems[i] = VideoCheck.problem(dataset, i, ClipDataset.random(0, 0, i, 0)));
         return problems;
     }
 }
