@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import org.slowfast.SlowfastException;
 import org.slowfast.io.AtomicFiles;
 
 /**
@@ -51,15 +50,8 @@ public record EvalReport(List<String> metrics, int[] topk, Path metricsOut, Path
             ResultsFile.writeMetrics(metricsOut, results);
         }
         if (confusionMatrix != null || perClass) {
-            int[] single = new int[labels.length];
-            for (int n = 0; n < labels.length; n++) {
-                if (labels[n].length != 1) {
-                    throw new SlowfastException("the confusion matrix and the per-class table need one label per "
-                            + "video, but video " + n + " has " + labels[n].length);
-                }
-                single[n] = labels[n][0];
-            }
-            ConfusionMatrix cm = ConfusionMatrix.of(scores, single);
+            ConfusionMatrix cm = ConfusionMatrix.of(scores, Evaluator.single(labels,
+                    confusionMatrix != null ? "--confusion-matrix" : "--per-class"));
             if (confusionMatrix != null) {
                 ConfusionMatrixPlot.write(confusionMatrix, cm, classNames);
             }

@@ -119,12 +119,12 @@ public final class Evaluator {
         return results;
     }
 
-    /** The one label of each video; several labels (multi_class) fail for the accuracy metrics. */
-    private static int[] single(int[][] labels, String metric) {
+    /** The one label of each video for {@code what} (a metric, ...); several labels (multi_class) fail. */
+    static int[] single(int[][] labels, String what) {
         int[] out = new int[labels.length];
         for (int n = 0; n < labels.length; n++) {
             if (labels[n].length != 1) {
-                throw new SlowfastException(metric + " needs one label per video, but video " + n + " has "
+                throw new SlowfastException(what + " needs one label per video, but video " + n + " has "
                         + labels[n].length + " (multi_class datasets: use mean_average_precision)");
             }
             out[n] = labels[n][0];
