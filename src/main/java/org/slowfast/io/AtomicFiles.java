@@ -35,7 +35,7 @@ public final class AtomicFiles {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new SlowfastException(target + ": cannot write: " + reason(e), e);
+            throw new SlowfastException(target + ": cannot write: " + reason(e, target), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -60,17 +60,20 @@ public final class AtomicFiles {
             Files.createDirectories(abs.getParent());
             Files.delete(Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp"));
         } catch (IOException e) {
-            throw new SlowfastException(target + ": cannot write: " + reason(e), e);
+            throw new SlowfastException(target + ": cannot write: " + reason(e, target), e);
         }
     }
 
-    /** Why an I/O operation failed, without the (temporary) path it failed on. */
-    private static String reason(IOException e) {
+    /**
+     * Why an I/O operation on {@code target} failed, without a temporary path it failed on; a blocking file other
+     * than {@code target} is named.
+     */
+    public static String reason(IOException e, Path target) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
         if (e instanceof FileAlreadyExistsException f) {
-            return f.getFile() + " exists and is not a directory";
+            return (Path.of(f.getFile()).equals(target) ? "it" : f.getFile()) + " exists and is not a directory";
         }
         if (e instanceof NoSuchFileException) {
             return "no such directory";

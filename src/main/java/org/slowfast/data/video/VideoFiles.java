@@ -1,14 +1,13 @@
 package org.slowfast.data.video;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.slowfast.SlowfastException;
+import org.slowfast.io.AtomicFiles;
 
 /**
  * The videos of a dataset tree, as MMAction2's data tools glob them: {@code SRC/*.EXT} or {@code SRC/*}{@code /*.EXT}.
@@ -44,9 +43,7 @@ public final class VideoFiles {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
-            throw new SlowfastException(out + ": cannot create the output directory: " + (e instanceof
-                    FileAlreadyExistsException ? "it exists and is not a directory" : e instanceof FileSystemException f
-                    && f.getReason() != null ? f.getReason() : e.getMessage()));
+            throw new SlowfastException(out + ": cannot create the output directory: " + AtomicFiles.reason(e, out));
         }
     }
 
