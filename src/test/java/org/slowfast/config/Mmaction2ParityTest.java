@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The seed configs against MMAction2 itself: {@code src/test/resources/config/mmaction2/} holds each seed as MMAction2
@@ -26,11 +26,7 @@ class Mmaction2ParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "slowfast_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r50_video_4x16x1_256e_kinetics400_rgb",
-        "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r50_8x8x1_256e_kinetics400_rgb",
-        "slowfast_r101_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r101_8x8x1_256e_kinetics400_rgb",
-        "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r50_16x8x1_22e_sthv1_rgb"})
+    @MethodSource("org.slowfast.config.SeedConfigsTest#seeds")
     void seedMergesToMmaction2sDictAndMmaction2sDumpsLoadUnchanged(String name) throws IOException {
         JsonNode expected = JSON.readTree(FIXTURES.resolve(name + ".json").toFile());
         for (Path config : List.of(Path.of("configs/recognition/slowfast/" + name + ".yaml"),

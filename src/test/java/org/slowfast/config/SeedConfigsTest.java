@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slowfast.data.pipeline.CenterCrop;
 import org.slowfast.data.pipeline.Collect;
 import org.slowfast.data.pipeline.Flip;
@@ -34,12 +35,24 @@ class SeedConfigsTest {
         return LoadedConfig.load(Path.of(DIR + name + ".yaml"), List.of()).config();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {
+    /** The 8 SlowFast seed configs (configs/recognition/slowfast/, MMAction2's names). */
+    public static final List<String> SEEDS = List.of(
         "slowfast_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r50_video_4x16x1_256e_kinetics400_rgb",
         "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r50_8x8x1_256e_kinetics400_rgb",
         "slowfast_r101_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r101_8x8x1_256e_kinetics400_rgb",
-        "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb"})
+        "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb", "slowfast_r50_16x8x1_22e_sthv1_rgb");
+
+    /** For {@code @MethodSource("org.slowfast.config.SeedConfigsTest#seeds")}. */
+    public static Stream<String> seeds() {
+        return SEEDS.stream();
+    }
+
+    static Stream<String> kineticsSeeds() {
+        return SEEDS.stream().filter(n -> n.contains("kinetics400"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("kineticsSeeds")
     void kineticsRecipeIsShared(String name) {
         Config c = load(name);
         assertEquals(400, c.model().clsHead().numClasses());

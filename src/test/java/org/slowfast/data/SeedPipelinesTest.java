@@ -11,7 +11,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slowfast.config.DatasetConfig;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.video.IndexedClip;
@@ -28,15 +28,7 @@ class SeedPipelinesTest {
     @TempDir Path root;
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "slowfast_r50_4x16x1_256e_kinetics400_rgb",
-        "slowfast_r50_video_4x16x1_256e_kinetics400_rgb",
-        "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb",
-        "slowfast_r50_8x8x1_256e_kinetics400_rgb",
-        "slowfast_r101_r50_4x16x1_256e_kinetics400_rgb",
-        "slowfast_r101_8x8x1_256e_kinetics400_rgb",
-        "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb",
-        "slowfast_r50_16x8x1_22e_sthv1_rgb"})
+    @MethodSource("org.slowfast.config.SeedConfigsTest#seeds")
     void seedPipelinesRunOnGeneratedClips(String name) throws IOException {
         Path file = Path.of("configs/recognition/slowfast/" + name + ".yaml");
         DatasetConfig train = LoadedConfig.load(file, List.of()).config().data().train();

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;
@@ -34,15 +34,7 @@ class SeedConfigRoundTripTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "slowfast_r50_4x16x1_256e_kinetics400_rgb",
-        "slowfast_r50_video_4x16x1_256e_kinetics400_rgb",
-        "slowfast_prebn_r50_4x16x1_256e_kinetics400_rgb",
-        "slowfast_r50_8x8x1_256e_kinetics400_rgb",
-        "slowfast_r101_r50_4x16x1_256e_kinetics400_rgb",
-        "slowfast_r101_8x8x1_256e_kinetics400_rgb",
-        "slowfast_r152_r50_4x16x1_256e_kinetics400_rgb",
-        "slowfast_r50_16x8x1_22e_sthv1_rgb"})
+    @MethodSource("org.slowfast.config.SeedConfigsTest#seeds")
     void checkpointRoundTrip(String name) {
         Path config = Path.of("configs/recognition/slowfast", name + ".yaml");
         Recognizer3D full = Recognizer3D.build(LoadedConfig.load(config, List.of()));
