@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** One in-process run of the {@code slowfast} command: its exit code and what it printed on stdout and stderr. */
@@ -22,5 +23,16 @@ public record CliRun(int code, String out, String err) {
         } finally {
             System.setOut(stdout);
         }
+    }
+
+    /** A tiny make-synthetic dataset (2 classes × 2 videos of 8 frames, 16×16) in {@code dir}/synthetic. */
+    static Path tinySyntheticData(Path dir) {
+        Path data = dir.resolve("synthetic");
+        CliRun r = of("make-synthetic", data.toString(), "--classes", "2", "--videos-per-class", "2",
+                "--frames", "8", "--size", "16x16");
+        if (r.code() != 0) {
+            throw new IllegalStateException("make-synthetic failed: " + r.err());
+        }
+        return data;
     }
 }

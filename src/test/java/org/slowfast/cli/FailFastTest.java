@@ -35,10 +35,7 @@ class FailFastTest {
 
     @BeforeAll
     static void tinySyntheticData() {
-        data = shared.resolve("synthetic");
-        CliRun r = CliRun.of("make-synthetic", data.toString(), "--classes", "2", "--videos-per-class", "2",
-                "--frames", "8", "--size", "16x16");
-        assertEquals(0, r.code(), r.err());
+        data = CliRun.tinySyntheticData(shared);
     }
 
     /** The one error line of a failed run (exit code 2, no stack trace). */

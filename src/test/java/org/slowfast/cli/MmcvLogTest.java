@@ -44,10 +44,7 @@ class MmcvLogTest {
 
     @BeforeAll
     static void tinySyntheticData() {
-        data = shared.resolve("synthetic");
-        CliRun r = CliRun.of("make-synthetic", data.toString(), "--classes", "2", "--videos-per-class", "2",
-                "--frames", "8", "--size", "16x16");
-        assertEquals(0, r.code(), r.err());
+        data = CliRun.tinySyntheticData(shared);
     }
 
     private static CliRun train(Path work, String... more) {
