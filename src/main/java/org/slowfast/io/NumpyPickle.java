@@ -89,12 +89,16 @@ public final class NumpyPickle {
 
         /** BINPUT / LONG_BINPUT of the object just pushed. */
         void put() {
-            int index = next++;
+            memoOp('q', 'r', next++);
+        }
+
+        /** A memo opcode with a one-byte index below 256, else its four-byte form. */
+        private void memoOp(char oneByte, char fourBytes, int index) {
             if (index < 256) {
-                out.write('q');
+                out.write(oneByte);
                 out.write(index);
             } else {
-                out.write('r');
+                out.write(fourBytes);
                 int32(index);
             }
         }
@@ -110,13 +114,7 @@ public final class NumpyPickle {
             if (index == null) {
                 return false;
             }
-            if (index < 256) {
-                out.write('h');
-                out.write(index);
-            } else {
-                out.write('j');
-                int32(index);
-            }
+            memoOp('h', 'j', index);
             return true;
         }
 
