@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avformat.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 import static org.bytedeco.ffmpeg.global.swscale.*;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -71,10 +71,16 @@ public final class VideoFrameSource implements FrameSource {
     private final AVPacket packet = av_packet_alloc();
     private final AVFrame frame = av_frame_alloc();
     private SwsContext sws;
-    private BytePointer rgbBuffer;
-    private long rgbCapacity;
-    private final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
-    private final IntPointer dstLinesize = new IntPointer(4);
+    /**
+     * swscale's destination, allocated as FFmpeg allocates frames: each row padded to an aligned linesize. The x86
+     * SIMD YUV-to-RGB converters write whole blocks of 8 or 16 pixels; given a linesize of exactly {@code 3 * width}
+     * they shorten each row to a whole number of blocks and leave the last {@code width % 8} columns unwritten.
+     */
+    private final AVFrame rgbFrame = av_frame_alloc();
+    /** What {@link #sws} converts: its size, format and flags, then the colour matrix and range of its input. */
+    private Conversion conversion;
+    private int colourMatrix = -1;
+    private int colourRange = -1;
 
     /** When positive, frames are resized so that their short side has this length. */
     private int shortSide;
@@ -239,12 +245,7 @@ public final class VideoFrameSource implements FrameSource {
             sws_freeContext(sws);
             sws = null;
         }
-        if (rgbBuffer != null) {
-            av_free(rgbBuffer);
-            rgbBuffer = null;
-        }
-        dstData.close();
-        dstLinesize.close();
+        av_frame_free(rgbFrame);
     }
 
     // ---- positioning ----
@@ -414,25 +415,58 @@ public final class VideoFrameSource implements FrameSource {
         }
         int flags = targetWidth > 0 ? SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT
                 : w != srcW || h != srcH ? SWS_BILINEAR : SWS_BICUBIC;
-        sws = sws_getCachedContext(sws, srcW, srcH, frame.format(), w, h, AV_PIX_FMT_RGB24, flags,
-                null, null, (DoublePointer) null);
-        if (sws == null) {
-            throw error("cannot convert pixel format " + frame.format() + " to RGB");
-        }
-        long size = (long) w * h * 3;
-        if (rgbBuffer == null || rgbCapacity < size) {
-            if (rgbBuffer != null) {
-                av_free(rgbBuffer);
+        Conversion wanted = new Conversion(srcW, srcH, frame.format(), w, h, flags);
+        if (!wanted.equals(conversion)) {
+            sws = sws_getCachedContext(sws, srcW, srcH, frame.format(), w, h, AV_PIX_FMT_RGB24, flags,
+                    null, null, (DoublePointer) null);
+            if (sws == null) {
+                throw error("cannot convert pixel format " + frame.format() + " to RGB");
             }
-            rgbBuffer = new BytePointer(av_malloc(size + 64)).capacity(size + 64);
-            rgbCapacity = size;
+            conversion = wanted;
+            colourMatrix = -1;
         }
-        dstData.put(0, rgbBuffer);
-        dstLinesize.put(0, w * 3);
-        sws_scale(sws, frame.data(), frame.linesize(), 0, srcH, dstData, dstLinesize);
-        byte[] rgb = new byte[(int) size];
-        rgbBuffer.position(0).get(rgb);
+        applyColourDetails();
+        if (rgbFrame.width() != w || rgbFrame.height() != h) {
+            av_frame_unref(rgbFrame);
+            rgbFrame.width(w).height(h).format(AV_PIX_FMT_RGB24);
+            if (av_frame_get_buffer(rgbFrame, 0) < 0) {
+                throw error("out of memory for a " + w + "x" + h + " frame");
+            }
+        }
+        sws_scale(sws, frame.data(), frame.linesize(), 0, srcH, rgbFrame.data(), rgbFrame.linesize());
+        int rowBytes = w * 3;
+        int linesize = rgbFrame.linesize(0);
+        ByteBuffer rows = rgbFrame.data(0).capacity((long) linesize * h).asByteBuffer();
+        byte[] rgb = new byte[rowBytes * h];
+        for (int y = 0; y < h; y++) {
+            rows.get(y * linesize, rgb, y * rowBytes, rowBytes);
+        }
         return new Frame(w, h, rgb);
+    }
+
+    private record Conversion(int srcWidth, int srcHeight, int srcFormat, int width, int height, int flags) {}
+
+    /**
+     * Converts with the frame's own colour matrix (BT.709, BT.601, ...) and range (limited or full), as FFmpeg's
+     * scale filter does; swscale alone would assume BT.601 for every frame.
+     */
+    private void applyColourDetails() {
+        int matrix = frame.colorspace();
+        int range = frame.color_range();
+        if (matrix == colourMatrix && range == colourRange) {
+            return;
+        }
+        try (PointerPointer<?> inverse = new PointerPointer<>(1); PointerPointer<?> forward = new PointerPointer<>(1);
+             IntPointer details = new IntPointer(5)) {
+            sws_getColorspaceDetails(sws, inverse, details.getPointer(0), forward, details.getPointer(1),
+                    details.getPointer(2), details.getPointer(3), details.getPointer(4));
+            int srcFull = range == AVCOL_RANGE_UNSPECIFIED ? details.get(0) : range == AVCOL_RANGE_JPEG ? 1 : 0;
+            IntPointer coefficients = sws_getCoefficients(matrix);
+            sws_setColorspaceDetails(sws, coefficients, srcFull, coefficients, details.get(1), details.get(2),
+                    details.get(3), details.get(4));
+        }
+        colourMatrix = matrix;
+        colourRange = range;
     }
 
     // ---- opening and indexing ----

@@ -1,0 +1,85 @@
+package org.slowfast.data.video;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.bytedeco.javacpp.Loader;
+import org.slowfast.data.Frame;
+
+/**
+ * The ffmpeg executable that ships inside the {@code org.bytedeco:ffmpeg} jar (extracted by JavaCPP's Loader): an
+ * independent reference for tests, present wherever the tests run (no system FFmpeg needed).
+ */
+final class BundledFfmpeg {
+    private static String executable;
+
+    private BundledFfmpeg() {}
+
+    private static synchronized String executable() {
+        if (executable == null) {
+            executable = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+        }
+        return executable;
+    }
+
+    /** Runs {@code ffmpeg -nostdin -v error ARGS}; returns its standard output, failing on a non-zero exit. */
+    static byte[] run(String... args) {
+        List<String> command = new ArrayList<>(List.of(executable(), "-nostdin", "-v", "error"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).start();
+            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            byte[] stdout = readAll(process.getInputStream());
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited with " + exit + ": "
+                        + new String(stderr.join(), StandardCharsets.UTF_8));
+            }
+            return stdout;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Every frame FFmpeg decodes from {@code video}, in output order, as packed RGB24 of {@code width × height}:
+     * {@code ffmpeg -threads 1 -i VIDEO [-vf FILTER] -fps_mode passthrough -pix_fmt rgb24 -f rawvideo -}.
+     * {@code filter} may be null.
+     */
+    static List<Frame> decodeRgb24(Path video, String filter, int width, int height) {
+        List<String> args = new ArrayList<>(List.of("-threads", "1", "-i", video.toString()));
+        if (filter != null) {
+            args.addAll(List.of("-vf", filter));
+        }
+        args.addAll(List.of("-fps_mode", "passthrough", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"));
+        byte[] raw = run(args.toArray(String[]::new));
+        int size = width * height * 3;
+        if (raw.length % size != 0) {
+            throw new IllegalStateException(video + ": " + raw.length + " bytes of rgb24 is not a whole number of "
+                    + width + "x" + height + " frames");
+        }
+        List<Frame> frames = new ArrayList<>();
+        for (int offset = 0; offset < raw.length; offset += size) {
+            frames.add(new Frame(width, height, java.util.Arrays.copyOfRange(raw, offset, offset + size)));
+        }
+        return frames;
+    }
+}
