@@ -1,5 +1,6 @@
 package org.slowfast.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slowfast.data.Frame;
+import org.slowfast.data.video.BundledFfmpeg;
+import org.slowfast.data.video.FrameImages;
 import org.slowfast.data.video.IndexedClip;
 import org.slowfast.data.video.VideoWriter;
 
@@ -95,5 +98,39 @@ class BuildRawframesCommandTest {
         assertEquals("error: " + file + ": cannot create the output directory: it exists and is not a directory\n",
                 r.err());
         assertEquals("", r.out());
+    }
+
+    /**
+     * At 340×256 and an odd width, with and without {@code --new-short}, each JPEG written is the one that FFmpeg's
+     * own decode of that frame (the bundled ffmpeg: rgb24, or its bilinear scale filter) encodes to, byte for byte.
+     */
+    @Test
+    void framesAreFfmpegsDecodeAtAnyWidth() throws Exception {
+        Path src = dir.resolve("k400");
+        BundledFfmpeg.encodeTestPattern(src.resolve("h264.mp4"), 340, 256, 4,
+                List.of("-c:v", "libopenh264", "-b:v", "3M"));
+        BundledFfmpeg.encodeTestPattern(src.resolve("mpeg4.mp4"), 339, 254, 4, List.of("-c:v", "mpeg4", "-bf", "2"));
+        for (String newShort : List.of("0", "127")) {
+            Path out = dir.resolve("frames_" + newShort);
+            CliRun r = CliRun.of("build-rawframes", src.toString(), out.toString(), "--level", "1",
+                    "--new-short", newShort);
+            assertEquals(0, r.code(), r.err());
+            for (String clip : List.of("h264", "mpeg4")) {
+                Path video = src.resolve(clip + ".mp4");
+                // Short side 127: 340x256 -> 340·127/256 = 168.7 -> 169 wide; 339x254 -> 169.5 -> 170 (mmcv rounds).
+                int[] size = newShort.equals("0") ? (clip.equals("h264") ? new int[] {340, 256} : new int[] {339, 254})
+                        : clip.equals("h264") ? new int[] {169, 127} : new int[] {170, 127};
+                String filter = newShort.equals("0") ? null : "scale=" + size[0] + ":" + size[1] + ":flags=bilinear";
+                List<Frame> reference = BundledFfmpeg.decodeRgb24(video, filter, size[0], size[1]);
+                assertEquals(4, reference.size());
+                for (int i = 0; i < reference.size(); i++) {
+                    Path expected = dir.resolve("expected.jpg");
+                    FrameImages.writeJpeg(reference.get(i), expected);
+                    String name = FrameImages.rawframeName(i + 1);
+                    assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(out.resolve(clip).resolve(name)),
+                            clip + " --new-short " + newShort + " " + name);
+                }
+            }
+        }
     }
 }

@@ -11,6 +11,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slowfast.data.Frame;
+import org.slowfast.data.FrameAssertions;
+import org.slowfast.data.video.BundledFfmpeg;
 import org.slowfast.data.video.VideoFrameSource;
 import org.slowfast.data.video.VideoWriter;
 
@@ -96,5 +98,35 @@ class ResizeVideosCommandTest {
         assertEquals("error: " + file + ": cannot create the output directory: it exists and is not a directory\n",
                 r.err());
         assertEquals("", r.out());
+    }
+
+    /**
+     * A 340×256 clip resized to short side 254 (338 wide) and an odd-width one to 128: the frames handed to the
+     * encoder are FFmpeg's bicubic scale of its own decode, so the output decodes exactly as those frames encoded
+     * with the same encoder settings do.
+     */
+    @Test
+    void encodesFfmpegsScaledFramesAtAnyWidth() throws Exception {
+        Path src = dir.resolve("k400");
+        BundledFfmpeg.encodeTestPattern(src.resolve("h264.mp4"), 340, 256, 4,
+                List.of("-c:v", "libopenh264", "-b:v", "3M"));
+        BundledFfmpeg.encodeTestPattern(src.resolve("mpeg4.mp4"), 339, 254, 4, List.of("-c:v", "mpeg4", "-bf", "2"));
+        Path dst = dir.resolve("resized");
+        for (String[] run : new String[][] {{"h264", "254", "338"}, {"mpeg4", "128", "170"}}) {
+            CliRun r = CliRun.of("resize-videos", src.toString(), dst.resolve(run[1]).toString(), "--level", "1",
+                    "--short-side", run[1]);
+            assertEquals(0, r.code(), r.err());
+            int w = Integer.parseInt(run[2]);
+            int h = Integer.parseInt(run[1]);
+            List<Frame> scaled = BundledFfmpeg.decodeRgb24(src.resolve(run[0] + ".mp4"),
+                    "scale=" + w + ":" + h + ":flags=bicubic+accurate_rnd+full_chroma_int", w, h);
+            Path expected = dir.resolve("expected_" + run[0] + ".mp4");
+            try (VideoWriter writer = new VideoWriter(expected, w, h, 25, VideoWriter.Codec.H264, 250, 0.25)) {
+                scaled.forEach(frame -> writer.write(frame.rgb()));
+            }
+            Path output = dst.resolve(run[1]).resolve(run[0] + ".mp4");
+            FrameAssertions.assertSamePixels(BundledFfmpeg.decodeRgb24(expected, null, w, h),
+                    BundledFfmpeg.decodeRgb24(output, null, w, h), output.toString());
+        }
     }
 }

@@ -4,13 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Frames read with the per-thread JPEG reader decode exactly as a fresh {@code ImageIO.read} does. */
+/**
+ * Frames read with the per-thread JPEG reader decode exactly as a fresh {@code ImageIO.read} does, and odd-width JPEGs
+ * decode to OpenCV's pixels (what mmcv.imfrombytes gives MMAction2's RawFrameDecode).
+ */
 class ImagesTest {
     @TempDir Path dir;
 
@@ -44,5 +51,16 @@ class ImagesTest {
                 assertArrayEquals(expected.rgb(), actual.rgb(), file.toString());
             }
         }
+    }
+
+    /** Fixtures from tools/fixtures/make_jpeg_fixtures.py: JPEGs by cv2 and the ffmpeg tool, decoded by cv2 4.6. */
+    @ParameterizedTest
+    @ValueSource(strings = {"cv2_420_83x45", "ffmpeg_420_339x21", "ffmpeg_444_101x31"})
+    void oddWidthJpegsDecodeToOpenCvsPixels(String name) throws Exception {
+        Path jpeg = Path.of("src/test/resources/data/jpeg", name + ".jpg");
+        String[] size = name.substring(name.lastIndexOf('_') + 1).split("x");
+        Frame expected = new Frame(Integer.parseInt(size[0]), Integer.parseInt(size[1]),
+                Files.readAllBytes(jpeg.resolveSibling(name + ".rgb")));
+        FrameAssertions.assertSamePixels(List.of(expected), List.of(Images.read(jpeg)), name);
     }
 }

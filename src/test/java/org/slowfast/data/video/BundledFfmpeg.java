@@ -16,7 +16,7 @@ import org.slowfast.data.Frame;
  * The ffmpeg executable that ships inside the {@code org.bytedeco:ffmpeg} jar (extracted by JavaCPP's Loader): an
  * independent reference for tests, present wherever the tests run (no system FFmpeg needed).
  */
-final class BundledFfmpeg {
+public final class BundledFfmpeg {
     private static String executable;
 
     private BundledFfmpeg() {}
@@ -29,7 +29,7 @@ final class BundledFfmpeg {
     }
 
     /** Runs {@code ffmpeg -nostdin -v error ARGS}; returns its standard output, failing on a non-zero exit. */
-    static byte[] run(String... args) {
+    public static byte[] run(String... args) {
         List<String> command = new ArrayList<>(List.of(executable(), "-nostdin", "-v", "error"));
         command.addAll(List.of(args));
         try {
@@ -50,6 +50,26 @@ final class BundledFfmpeg {
         }
     }
 
+    /**
+     * Encodes {@code frames} frames of a moving test pattern with per-pixel noise (so that every column differs
+     * from its neighbours), cropped in RGB to {@code width × height} (odd sizes too), with the given encoder
+     * arguments, e.g. {@code -c:v libopenh264 -b:v 3M}; MJPEG gets full-range YUV, the rest yuv420p.
+     */
+    public static void encodeTestPattern(Path file, int width, int height, int frames, List<String> codec) {
+        String source = String.format("testsrc2=size=%dx%d:rate=25,format=rgb24,crop=%d:%d:0:0,noise=alls=40:allf=t",
+                width + width % 2, height + height % 2, width, height);
+        List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", source, "-frames:v", Integer.toString(frames),
+                "-pix_fmt", codec.contains("mjpeg") ? "yuvj420p" : "yuv420p"));
+        args.addAll(codec);
+        args.addAll(List.of("-y", file.toString()));
+        try {
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        run(args.toArray(String[]::new));
+    }
+
     private static byte[] readAll(InputStream in) {
         try (in; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             in.transferTo(out);
@@ -64,7 +84,7 @@ final class BundledFfmpeg {
      * {@code ffmpeg -threads 1 -i VIDEO [-vf FILTER] -fps_mode passthrough -pix_fmt rgb24 -f rawvideo -}.
      * {@code filter} may be null.
      */
-    static List<Frame> decodeRgb24(Path video, String filter, int width, int height) {
+    public static List<Frame> decodeRgb24(Path video, String filter, int width, int height) {
         List<String> args = new ArrayList<>(List.of("-threads", "1", "-i", video.toString()));
         if (filter != null) {
             args.addAll(List.of("-vf", filter));

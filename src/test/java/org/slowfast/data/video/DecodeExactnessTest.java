@@ -1,7 +1,7 @@
 package org.slowfast.data.video;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.slowfast.data.FrameAssertions.assertSamePixels;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -48,19 +48,8 @@ class DecodeExactnessTest {
         clips().forEach(arguments -> {
             Object[] a = arguments.get();
             @SuppressWarnings("unchecked") List<String> codec = (List<String>) a[3];
-            encode(dir.resolve((String) a[0]), (int) a[1], (int) a[2], codec);
+            BundledFfmpeg.encodeTestPattern(dir.resolve((String) a[0]), (int) a[1], (int) a[2], FRAMES, codec);
         });
-    }
-
-    /** A moving test pattern with per-pixel noise, cropped to an arbitrary (also odd) size in RGB, then encoded. */
-    static void encode(Path file, int width, int height, List<String> codec) {
-        String source = String.format("testsrc2=size=%dx%d:rate=25,format=rgb24,crop=%d:%d:0:0,noise=alls=40:allf=t",
-                width + width % 2, height + height % 2, width, height);
-        List<String> args = new java.util.ArrayList<>(List.of("-f", "lavfi", "-i", source,
-                "-frames:v", Integer.toString(FRAMES), "-pix_fmt", codec.contains("mjpeg") ? "yuvj420p" : "yuv420p"));
-        args.addAll(codec);
-        args.addAll(List.of("-y", file.toString()));
-        BundledFfmpeg.run(args.toArray(String[]::new));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -82,40 +71,38 @@ class DecodeExactnessTest {
         }
     }
 
-    /** Fails naming the first differing frame, pixel and channel, and the columns that differ in that frame. */
-    static void assertSamePixels(List<Frame> expected, List<Frame> actual, String what) {
-        assertEquals(expected.size(), actual.size(), what + ": frame count");
-        for (int f = 0; f < expected.size(); f++) {
-            Frame e = expected.get(f);
-            Frame a = actual.get(f);
-            assertEquals(e.width() + "x" + e.height(), a.width() + "x" + a.height(), what + ": frame " + f + " size");
-            byte[] eb = e.rgb();
-            byte[] ab = a.rgb();
-            if (java.util.Arrays.equals(eb, ab)) {
-                continue;
-            }
-            java.util.BitSet columns = new java.util.BitSet();
-            int first = -1;
-            for (int i = 0; i < eb.length; i++) {
-                if (eb[i] != ab[i]) {
-                    first = first < 0 ? i : first;
-                    columns.set(i / 3 % e.width());
-                }
-            }
-            int pixel = first / 3;
-            fail(String.format("%s: frame %d differs first at x=%d y=%d channel %d (%d, expected %d); columns that"
-                    + " differ: %s", what, f, pixel % e.width(), pixel / e.width(), first % 3, ab[first] & 0xff,
-                    eb[first] & 0xff, ranges(columns)));
+    /** Clips and short sides that give odd and unaligned widths. */
+    static Stream<Arguments> shortSides() {
+        return Stream.of(Arguments.of("h264_340x256.mp4", 127), Arguments.of("h264_340x256.mp4", 254),
+                Arguments.of("mpeg4_339x254.mp4", 143), Arguments.of("mjpeg_341x257.avi", 200));
+    }
+
+    /** {@code build-rawframes --new-short S}: FFmpeg's bilinear scale to mmcv's rescaled size. */
+    @ParameterizedTest(name = "{0} short side {1}")
+    @MethodSource("shortSides")
+    void shortSideResizeEqualsFfmpegsBilinearScale(String name, int shortSide) {
+        Path clip = dir.resolve(name);
+        try (VideoFrameSource source = VideoFrameSource.open(clip).resizeShortSide(shortSide)) {
+            List<Frame> frames = source.read(IntStream.range(0, FRAMES).toArray());
+            int w = frames.get(0).width();
+            int h = frames.get(0).height();
+            assertEquals(shortSide, Math.min(w, h));
+            String filter = "scale=" + w + ":" + h + ":flags=bilinear";
+            assertSamePixels(BundledFfmpeg.decodeRgb24(clip, filter, w, h), frames, name + " " + filter);
         }
     }
 
-    /** {@code {0, 1, 2, 5}} as {@code "0-2, 5"}. */
-    private static String ranges(java.util.BitSet set) {
-        StringBuilder out = new StringBuilder();
-        for (int from = set.nextSetBit(0); from >= 0; from = set.nextSetBit(set.nextClearBit(from))) {
-            int to = set.nextClearBit(from) - 1;
-            out.append(out.length() > 0 ? ", " : "").append(from).append(to > from ? "-" + to : "");
+    /** {@code resize-videos}: FFmpeg's bicubic scale filter ({@code scale=-2:S}, exact rounding, full chroma). */
+    @ParameterizedTest(name = "{0} short side {1}")
+    @MethodSource("shortSides")
+    void resizeEqualsFfmpegsBicubicScale(String name, int shortSide) {
+        Path clip = dir.resolve(name);
+        try (VideoFrameSource source = VideoFrameSource.open(clip)) {
+            int[] size = VideoResizer.outputSize(source.width(), source.height(), shortSide);
+            source.resize(size[0], size[1]);
+            String filter = "scale=" + size[0] + ":" + size[1] + ":flags=bicubic+accurate_rnd+full_chroma_int";
+            assertSamePixels(BundledFfmpeg.decodeRgb24(clip, filter, size[0], size[1]),
+                    source.read(IntStream.range(0, FRAMES).toArray()), name + " " + filter);
         }
-        return out.toString();
     }
 }
