@@ -307,8 +307,7 @@ public abstract class ClipDataset {
         return e;
     }
 
-    /** {@code file} joined onto data_prefix, as an annotation line's path. */
-    public Path resolve(String file) {
+    protected Path resolve(String file) {
         return cfg.dataPrefix() == null ? Path.of(file) : Path.of(cfg.dataPrefix()).resolve(file);
     }
 
