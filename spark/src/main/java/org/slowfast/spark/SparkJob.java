@@ -56,6 +56,10 @@ final class SparkJob {
             case "overwrite" -> SaveMode.Overwrite;
             default -> throw new SlowfastException("--mode: expected error or overwrite, got '" + options.mode + "'");
         };
+        if (saveMode == SaveMode.ErrorIfExists && !options.output.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")
+                && java.nio.file.Files.exists(Path.of(options.output))) {
+            throw alreadyExists();
+        }
         if (options.partitions != null && options.partitions < 1) {
             throw new SlowfastException("--partitions must be at least 1, got " + options.partitions);
         }
@@ -77,6 +81,7 @@ final class SparkJob {
         // the checkpoint loads (strictly) here, before any task; a local master's tasks reuse this JVM's copy
         model.get();
         quietSpark();
+        boolean running = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = session();
         try {
             checkOutput(spark);
@@ -109,7 +114,9 @@ final class SparkJob {
             }
             then.accept(new Written(written, rows, failed), table);
         } finally {
-            spark.stop();
+            if (!running) { // a session the caller runs (an application's, a test's) is left running
+                spark.stop();
+            }
         }
     }
 
@@ -120,6 +127,9 @@ final class SparkJob {
     }
 
     private SparkSession session() {
+        if (SparkSession.getDefaultSession().isDefined()) {
+            return SparkSession.getDefaultSession().get();
+        }
         SparkSession.Builder builder = SparkSession.builder().appName("slowfast " + task);
         if (options.master != null) {
             builder.master(options.master);
@@ -144,11 +154,15 @@ final class SparkJob {
         try {
             FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (fs.exists(out)) {
-                throw new SlowfastException(options.output + ": already exists (--mode overwrite replaces it)");
+                throw alreadyExists();
             }
         } catch (IOException e) {
             throw new SlowfastException(options.output + ": cannot check the output: " + e.getMessage());
         }
+    }
+
+    private SlowfastException alreadyExists() {
+        return new SlowfastException(options.output + ": already exists (--mode overwrite replaces it)");
     }
 
     /** The input's columns, then the results and {@code error}; a clash with an input column is an error. */
@@ -186,10 +200,13 @@ final class SparkJob {
         return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
     }
 
-    private static void quietSpark() {
+    static void quietSpark() {
         for (String name : QUIET) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.WARN);
         }
+        // "Unable to load native-hadoop library": the JVM's codecs serve Parquet
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.hadoop.util.NativeCodeLoader"))
+                .setLevel(Level.ERROR);
     }
 
     /** A column of the written table as score rows (in the table's order) for the evaluation. */
