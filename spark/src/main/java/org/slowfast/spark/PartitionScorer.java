@@ -1,7 +1,6 @@
 package org.slowfast.spark;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -142,8 +141,5 @@ public record PartitionScorer(ExecutorModel model, Output output, boolean averag
         return values;
     }
 
-    /** An entry's file: the path as given, joined onto {@code prefix} when there is one (annotation files). */
-    static Path file(String prefix, String path) {
-        return prefix == null ? Path.of(path) : Path.of(prefix).resolve(path);
-    }
+
 }

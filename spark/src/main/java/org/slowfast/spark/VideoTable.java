@@ -42,8 +42,9 @@ public record VideoTable(Dataset<Row> rows, Columns columns, boolean labels) {
             "mpg", "wmv", "3gp", "ts");
 
     /**
-     * Where a row's video is: its path column (joined onto {@code prefix} when not null), label, total_frames and
-     * offset columns (-1: none).
+     * Where a row's video is: its path column (a relative path joined onto {@code prefix}, an absolute directory:
+     * the annotation file's data_prefix, else the driver's working directory, so that executors with other working
+     * directories find the same files), label, total_frames and offset columns (-1: none).
      */
     public record Columns(int path, int label, int totalFrames, int offset, String prefix) implements Serializable {
         /** Row {@code r}'s annotation entry; a row that names no usable video fails with its one-line reason. */
@@ -58,7 +59,7 @@ public record VideoTable(Dataset<Row> rows, Columns columns, boolean labels) {
             }
             int total = totalFrames < 0 ? 0 : integer(row, totalFrames, file, "total_frames");
             int from = offset < 0 ? 0 : integer(row, offset, file, "offset");
-            return new Entry(PartitionScorer.file(prefix, file), total, from, new int[] {labelValue}, r + 1);
+            return new Entry(Path.of(prefix).resolve(file), total, from, new int[] {labelValue}, r + 1);
         }
 
         private static int integer(Row row, int column, String file, String what) {
@@ -87,7 +88,7 @@ public record VideoTable(Dataset<Row> rows, Columns columns, boolean labels) {
             if (partitions > 0) {
                 table = table.repartition(partitions);
             }
-            return ofTable(input, table, pathColumn, labelColumn, rawframes, null);
+            return ofTable(input, table, pathColumn, labelColumn, rawframes, workingDirectory());
         }
         if (local != null && Files.isRegularFile(local)) {
             return ofAnnotations(spark, local, cfg, pathColumn, labelColumn, rawframes, partitions);
@@ -101,7 +102,8 @@ public record VideoTable(Dataset<Row> rows, Columns columns, boolean labels) {
             throw new SlowfastException(input + ": data.test is a RawframeDataset, so the input must list total_frames"
                     + " (an annotation file or a table with a total_frames column), not videos");
         }
-        return ofTable(input, create(spark, videos, schema, partitions), pathColumn, null, false, null);
+        return ofTable(input, create(spark, videos, schema, partitions), pathColumn, null, false,
+                workingDirectory());
     }
 
     private static VideoTable ofTable(String input, Dataset<Row> table, String pathColumn, String labelColumn,
@@ -148,8 +150,10 @@ public record VideoTable(Dataset<Row> rows, Columns columns, boolean labels) {
             rows.add(rawframes ? RowFactory.create(dataset.writtenPath(i), e.offset(), e.totalFrames(), e.label())
                     : RowFactory.create(dataset.writtenPath(i), e.label()));
         }
+        String prefix = test.dataPrefix() == null ? workingDirectory()
+                : Path.of(test.dataPrefix()).toAbsolutePath().toString();
         return ofTable(file.toString(), create(spark, rows, schema, partitions), pathColumn, labelColumn, rawframes,
-                test.dataPrefix());
+                prefix);
     }
 
     private static Dataset<Row> create(SparkSession spark, List<Row> rows, StructType schema, int partitions) {
@@ -157,6 +161,10 @@ public record VideoTable(Dataset<Row> rows, Columns columns, boolean labels) {
                 : Math.max(1, Math.min(rows.size(), spark.sparkContext().defaultParallelism()));
         return spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
                 .parallelize(rows, slices), schema);
+    }
+
+    private static String workingDirectory() {
+        return Path.of("").toAbsolutePath().toString();
     }
 
     private static boolean hasTableFiles(Path dir) {
