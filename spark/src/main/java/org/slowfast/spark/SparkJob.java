@@ -82,7 +82,13 @@ final class SparkJob {
         model.get();
         quietSpark();
         boolean running = SparkSession.getDefaultSession().isDefined();
+        long starting = System.nanoTime();
         SparkSession spark = session();
+        if (!running) {
+            LOG.info(String.format(Locale.ROOT, "%s: Spark %s started in %.1f s (master %s, default parallelism %d)",
+                    task, spark.version(), (System.nanoTime() - starting) / 1e9, spark.sparkContext().master(),
+                    spark.sparkContext().defaultParallelism()));
+        }
         try {
             checkOutput(spark);
             VideoTable table = VideoTable.read(spark, options.input, cfg, options.pathColumn, options.labelColumn,
@@ -103,9 +109,10 @@ final class SparkJob {
                 spark.sparkContext().removeSparkListener(progress);
             }
             Dataset<Row> written = spark.read().parquet(options.output);
-            long rows = written.count();
+            Row counts = written.agg(functions.count(functions.lit(1)), functions.count("error")).first();
+            long rows = counts.getLong(0);
+            long failed = counts.getLong(1);
             Dataset<Row> failures = written.where(functions.col("error").isNotNull());
-            long failed = failures.count();
             System.out.printf(Locale.ROOT, "%s: wrote %d rows to %s in %.1f s: %d videos done, %d failed%n", task,
                     rows, options.output, (System.nanoTime() - start) / 1e9, rows - failed, failed);
             if (failed > 0) {
