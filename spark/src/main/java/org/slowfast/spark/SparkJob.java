@@ -207,13 +207,18 @@ final class SparkJob {
         return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
     }
 
+    /** Spark's INFO lines off (when Logback logs: under spark-submit the cluster's logging may be in charge). */
     static void quietSpark() {
         for (String name : QUIET) {
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.WARN);
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(Level.WARN);
+            }
         }
         // "Unable to load native-hadoop library": the JVM's codecs serve Parquet
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.hadoop.util.NativeCodeLoader"))
-                .setLevel(Level.ERROR);
+        if (LoggerFactory.getLogger("org.apache.hadoop.util.NativeCodeLoader")
+                instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(Level.ERROR);
+        }
     }
 
     /** A column of the written table as score rows (in the table's order) for the evaluation. */
