@@ -225,6 +225,35 @@ class SparkJobTest {
         assertEquals(1, byId.get(3L).getString("error", 0).lines().count());
     }
 
+    /** A directory is searched recursively for video files, a glob matches files; both give sorted absolute paths. */
+    @Test
+    void directoriesAndGlobsListTheirVideos() throws Exception {
+        Path videos = Files.createDirectories(dir.resolve("lake/class_a"));
+        Files.createDirectories(dir.resolve("lake/class_b"));
+        for (String name : List.of("class_a/x.mp4", "class_b/y.MKV", "class_b/z.mp4", "class_b/notes.txt")) {
+            Files.writeString(dir.resolve("lake").resolve(name), "");
+        }
+        org.slowfast.config.LoadedConfig cfg = org.slowfast.config.LoadedConfig.load(
+                Files.writeString(dir.resolve("video.yaml"), "_base_: [" + Path.of(CONFIG).toAbsolutePath()
+                        + "]\ndata:\n  test:\n    type: VideoDataset\n"), List.of());
+        VideoTable all = VideoTable.read(session, dir.resolve("lake").toString(), cfg, "path", "label", 0);
+        Path lake = videos.getParent();
+        assertEquals(List.of(lake.resolve("class_a/x.mp4").toString(), lake.resolve("class_b/y.MKV").toString(),
+                lake.resolve("class_b/z.mp4").toString()), paths(all));
+        assertFalse(all.labels());
+        VideoTable glob = VideoTable.read(session, lake + "/*/[xz].mp4", cfg, "path", "label", 0);
+        assertEquals(List.of(lake.resolve("class_a/x.mp4").toString(), lake.resolve("class_b/z.mp4").toString()),
+                paths(glob));
+        org.slowfast.SlowfastException none = org.junit.jupiter.api.Assertions.assertThrows(
+                org.slowfast.SlowfastException.class,
+                () -> VideoTable.read(session, lake + "/*.avi", cfg, "path", "label", 0));
+        assertEquals(lake + "/*.avi: no videos (the glob matches no file)", none.getMessage());
+    }
+
+    private static List<String> paths(VideoTable table) {
+        return table.rows().collectAsList().stream().map(r -> r.getString(0)).toList();
+    }
+
     @Test
     void badConfigAndMissingCheckpointFailBeforeSparkStarts() throws Exception {
         Path out = dir.resolve("never.parquet");
