@@ -10,8 +10,8 @@ import org.slowfast.eval.EvalReport;
 import org.slowfast.eval.Evaluator;
 import picocli.CommandLine.Option;
 
-/** The evaluation options that {@code test} and {@code eval-metric} share (a picocli mixin). */
-final class EvalOptions {
+/** The evaluation options that {@code test}, {@code eval-metric} and {@code spark-test} share (a picocli mixin). */
+public final class EvalOptions {
     @Option(names = "--eval", arity = "1..*", paramLabel = "METRIC",
             description = "Metrics: top_k_accuracy, mean_class_accuracy, mean_average_precision, "
                     + "mmit_mean_average_precision (topk from "
@@ -39,8 +39,13 @@ final class EvalOptions {
     @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE", description = "Override config keys.")
     List<String> cfgOptions = new ArrayList<>();
 
+    /** {@code --cfg-options}: the config keys to override. */
+    public List<String> cfgOptions() {
+        return cfgOptions;
+    }
+
     /** The report for this config; {@code defaultMetricsOut} applies when {@code --metrics-out} is absent. */
-    EvalReport report(LoadedConfig cfg, Path defaultMetricsOut) {
+    public EvalReport report(LoadedConfig cfg, Path defaultMetricsOut) {
         List<String> topk = evalOption("topk");
         int[] k = topk == null ? Evaluator.topkOf(cfg.config()) : topk.stream().mapToInt(v -> {
             try {
@@ -54,7 +59,7 @@ final class EvalOptions {
     }
 
     /** The metrics to compute: {@code --eval}, or {@code --eval-options metrics=...} which MMAction2 merges over it. */
-    List<String> metrics() {
+    public List<String> metrics() {
         List<String> override = evalOption("metrics");
         return override != null ? override : metrics;
     }

@@ -20,6 +20,7 @@ import org.slowfast.data.ClipDataset;
 import org.slowfast.data.ClipLoader;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.TestRunner;
+import org.slowfast.eval.Views;
 import org.slowfast.io.AtomicFiles;
 import org.slowfast.io.NpyWriter;
 import org.slowfast.runtime.Devices;
@@ -118,7 +119,7 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
             }
             TestRunner.run(models, loader.epoch(0), loader.size(), (model, b) -> model.features(b.imgs(), b.shape()),
                     (index, rows, label) -> {
-                        float[] data = averageViews ? mean(rows) : flatten(rows);
+                        float[] data = averageViews ? Views.mean(rows) : Views.concat(rows);
                         shape[0] = rows.length;
                         shape[1] = rows[0].length;
                         long[] dims = averageViews ? new long[] {shape[1]} : new long[] {shape[0], shape[1]};
@@ -171,25 +172,5 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
             videos.addObject().put("video", dataset.writtenPath(i)).put("label", labels[i]).put("file", files[i]);
         }
         AtomicFiles.writeString(out.resolve("index.json"), json.writeValueAsString(root) + "\n");
-    }
-
-    private static float[] flatten(float[][] rows) {
-        float[] flat = new float[rows.length * rows[0].length];
-        for (int r = 0; r < rows.length; r++) {
-            System.arraycopy(rows[r], 0, flat, r * rows[r].length, rows[r].length);
-        }
-        return flat;
-    }
-
-    private static float[] mean(float[][] rows) {
-        float[] mean = new float[rows[0].length];
-        for (int c = 0; c < mean.length; c++) {
-            double sum = 0;
-            for (float[] row : rows) {
-                sum += row[c];
-            }
-            mean[c] = (float) (sum / rows.length);
-        }
-        return mean;
     }
 }

@@ -1,7 +1,6 @@
 package org.slowfast.cli;
 
 import ai.djl.Device;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +10,7 @@ import org.slowfast.config.LoadedConfig;
 import org.slowfast.runtime.Collective;
 import org.slowfast.runtime.LaunchEnv;
 import org.slowfast.eval.EvalReport;
+import org.slowfast.eval.InferenceModel;
 import org.slowfast.eval.ResultsFile;
 import org.slowfast.eval.TestRunner;
 import org.slowfast.io.AtomicFiles;
@@ -77,21 +77,11 @@ public final class TestCommand implements Callable<Integer> {
         }
         if (out != null) {
             ResultsFile.checkFormat(out);
-        }
-        if (out != null) {
             AtomicFiles.checkWritable(out);
         }
-        AverageClips mode = null;
-        if (averageClips != null) {
-            mode = AverageClips.parse(averageClips.equalsIgnoreCase("none") ? null : averageClips);
-            if (mode == null) {
-                throw new SlowfastException("--average-clips: expected prob, score or none, got '" + averageClips + "'");
-            }
-        }
+        AverageClips mode = AverageClips.option(averageClips);
         cfg.require("model", "data.test");
-        if (!Files.isRegularFile(checkpoint)) { // before the ranks of a multi-process test wait for each other
-            throw new SlowfastException(checkpoint + ": no such file");
-        }
+        InferenceModel.requireCheckpoint(checkpoint); // before the ranks of a multi-process test wait for each other
         EvalReport report = eval.report(cfg, out == null ? null : ResultsFile.metricsPathFor(out));
         LaunchEnv env = launch.resolve(cfg);
         List<Device> devices = LauncherOptions.devices(env, gpus, gpuIds);

@@ -65,6 +65,12 @@ public record DatasetConfig(
         return REPEAT_DATASET.equals(type) && dataset != null ? dataset.base() : this;
     }
 
+    /** This dataset reading {@code file} as its ann_file. */
+    public DatasetConfig withAnnFile(String file) {
+        return new DatasetConfig(type, file, dataPrefix, pipeline, testMode, filenameTmpl, startIndex, withOffset,
+                multiClass, numClasses, modality, sampleByClass, power, dynamicLength, times, dataset);
+    }
+
     /** The key path of {@link #base()}, for this dataset at {@code key} ({@code data.train.dataset} for one wrapper). */
     public String baseKey(String key) {
         return REPEAT_DATASET.equals(type) && dataset != null ? dataset.baseKey(key + ".dataset") : key;

@@ -36,7 +36,12 @@ public abstract class ClipDataset {
     private final List<Entry> entries;
 
     protected ClipDataset(DatasetConfig cfg, boolean testMode, Integer numClasses) {
-        if (cfg.annFile() == null) {
+        this(cfg, testMode, numClasses, null);
+    }
+
+    /** A dataset of the given entries ({@code null}: those of its annotation file), checked as the file's would be. */
+    protected ClipDataset(DatasetConfig cfg, boolean testMode, Integer numClasses, List<Entry> given) {
+        if (given == null && cfg.annFile() == null) {
             throw new SlowfastException(cfg.type() + ": ann_file is not set");
         }
         if (cfg.pipeline() == null || cfg.pipeline().isEmpty()) {
@@ -49,10 +54,11 @@ public abstract class ClipDataset {
             throw new SlowfastException(cfg.annFile() + ": multi_class needs num_classes");
         }
         this.cfg = cfg;
-        this.annFile = Path.of(cfg.annFile());
+        this.annFile = cfg.annFile() == null ? null : Path.of(cfg.annFile());
         this.testMode = testMode;
         this.numClasses = cfg.multiClass() ? cfg.numClasses() : numClasses;
-        this.entries = annFile.toString().endsWith(".json") ? readJson() : readLines();
+        this.entries = given != null ? given.stream().map(this::checked).toList()
+                : annFile.toString().endsWith(".json") ? readJson() : readLines();
         if (entries.isEmpty()) {
             throw new SlowfastException(annFile + ": no annotations");
         }
@@ -104,6 +110,21 @@ public abstract class ClipDataset {
             case DatasetConfig.REPEAT_DATASET -> RepeatDataset.wrap(cfg, testMode, numClasses);
             default -> throw new SlowfastException("dataset type '" + type + "' is not supported ("
                     + String.join(", ", DatasetConfig.CLIP_TYPES) + ", " + DatasetConfig.REPEAT_DATASET + ")");
+        };
+    }
+
+    /**
+     * A test-mode dataset of {@code entries} (files already joined onto any data_prefix) with {@code cfg}'s type and
+     * pipeline, for videos that come from elsewhere than an annotation file (a Spark table's rows). A label outside
+     * {@code [0, numClasses)} is an {@link IllegalArgumentException}.
+     */
+    public static ClipDataset ofEntries(DatasetConfig cfg, Integer numClasses, List<Entry> entries) {
+        String type = cfg.type() == null ? "" : cfg.type();
+        return switch (type) {
+            case "RawframeDataset" -> new RawframeDataset(cfg, true, numClasses, entries);
+            case "VideoDataset" -> new VideoDataset(cfg, true, numClasses, entries);
+            default -> throw new SlowfastException("dataset type '" + type + "' is not supported here ("
+                    + String.join(", ", DatasetConfig.CLIP_TYPES) + ")");
         };
     }
 

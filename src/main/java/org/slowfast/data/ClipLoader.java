@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
@@ -56,6 +57,7 @@ public final class ClipLoader implements BatchSource {
     private EpochIterator current;
     private int shardRank;
     private int shardWorld = 1;
+    private ObjIntConsumer<String> broken;
 
     public ClipLoader(ClipDataset dataset, Options options, Consumer<String> warnings) {
         if (dataset.multiClass() && !dataset.testMode()) {
@@ -87,7 +89,13 @@ public final class ClipLoader implements BatchSource {
     public static ClipLoader forSplit(LoadedConfig loaded, String split, long seed, int devices,
             Consumer<String> warnings, double maxFailureShare) {
         requireModelInput(loaded, split);
-        ClipDataset dataset = ClipDataset.build(loaded, split);
+        return forSplit(loaded, split, ClipDataset.build(loaded, split), seed, devices, warnings, maxFailureShare);
+    }
+
+    /** The loader of a split's batches and workers, as {@link #forSplit}, over {@code dataset} (that split's videos). */
+    public static ClipLoader forSplit(LoadedConfig loaded, String split, ClipDataset dataset, long seed, int devices,
+            Consumer<String> warnings, double maxFailureShare) {
+        requireModelInput(loaded, split);
         DataConfig data = loaded.config().data();
         DataConfig.DataloaderConfig over = data.dataloader(split);
         boolean train = "train".equals(split);
@@ -127,6 +135,19 @@ public final class ClipLoader implements BatchSource {
         return this;
     }
 
+    /**
+     * A test loader that does not stop at a sample that fails to load: {@code failed} receives its one-line error and
+     * annotation index (possibly more than once), and its batch comes without it (a batch may come empty). Returns
+     * this loader.
+     */
+    public ClipLoader skipBroken(ObjIntConsumer<String> failed) {
+        if (!dataset.testMode()) {
+            throw new IllegalStateException("training loaders replace broken samples");
+        }
+        this.broken = failed;
+        return this;
+    }
+
     @Override
     public int length() {
         int n = DistributedSampler.shardSize(dataset.size(), shardRank, shardWorld, options.shuffle());
@@ -144,14 +165,17 @@ public final class ClipLoader implements BatchSource {
     public synchronized long[] sampleShape() {
         if (sampleShape == null) {
             SlowfastException first = null;
-            for (int i = 0; i < Math.min(dataset.size(), MAX_ATTEMPTS); i++) {
+            int attempts = broken != null ? dataset.size() : Math.min(dataset.size(), MAX_ATTEMPTS);
+            for (int i = 0; i < attempts; i++) {
                 try {
                     Sample s = dataset.sample(i, options.seed(), 0);
                     sampleShape = s.inputShape;
                     sampleLength = s.outputLength();
                     break;
                 } catch (SlowfastException e) {
-                    if (dataset.testMode()) {
+                    if (broken != null) {
+                        broken.accept(e.getMessage(), i);
+                    } else if (dataset.testMode()) {
                         throw e;
                     }
                     first = first == null ? e : first;
@@ -221,14 +245,19 @@ public final class ClipLoader implements BatchSource {
         int[] labels = new int[n];
         int[] indices = new int[n];
         List<String> failures = new ArrayList<>();
-        for (int j = 0; j < n; j++) {
-            int index = order[from + j];
+        int j = 0;
+        for (int k = 0; k < n; k++) {
+            int index = order[from + k];
             Sample s = null;
             for (int attempt = 0; s == null; attempt++) {
                 try {
                     s = dataset.sample(index, ClipDataset.random(options.seed(), epoch, index, attempt), imgs,
                             j * sampleLength);
                 } catch (SlowfastException e) {
+                    if (broken != null) {
+                        broken.accept(e.getMessage(), index);
+                        break;
+                    }
                     if (dataset.testMode() || attempt + 1 >= MAX_ATTEMPTS) {
                         throw e;
                     }
@@ -236,12 +265,25 @@ public final class ClipLoader implements BatchSource {
                     index = ClipDataset.random(options.seed(), epoch, index, attempt + 1).nextInt(dataset.size());
                 }
             }
-            if (!Arrays.equals(s.inputShape, sampleShape)) {
-                throw new SlowfastException(s.file + ": clip shape " + Arrays.toString(s.inputShape)
-                        + " differs from the first clip's " + Arrays.toString(sampleShape));
+            if (s != null && !Arrays.equals(s.inputShape, sampleShape)) {
+                String message = s.file + ": clip shape " + Arrays.toString(s.inputShape)
+                        + " differs from the first clip's " + Arrays.toString(sampleShape);
+                if (broken == null) {
+                    throw new SlowfastException(message);
+                }
+                broken.accept(message, index);
+                s = null;
             }
-            labels[j] = s.label;
-            indices[j] = index;
+            if (s != null) {
+                labels[j] = s.label;
+                indices[j++] = index;
+            }
+        }
+        if (j < n) {
+            imgs = Arrays.copyOf(imgs, j * sampleLength);
+            labels = Arrays.copyOf(labels, j);
+            indices = Arrays.copyOf(indices, j);
+            n = j;
         }
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = n;

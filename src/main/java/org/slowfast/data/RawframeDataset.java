@@ -1,6 +1,7 @@
 package org.slowfast.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.DatasetConfig;
 
@@ -10,7 +11,11 @@ import org.slowfast.config.DatasetConfig;
  */
 public final class RawframeDataset extends ClipDataset {
     RawframeDataset(DatasetConfig cfg, boolean testMode, Integer numClasses) {
-        super(checkTemplate(cfg), testMode, numClasses);
+        this(cfg, testMode, numClasses, null);
+    }
+
+    RawframeDataset(DatasetConfig cfg, boolean testMode, Integer numClasses, List<Entry> entries) {
+        super(checkTemplate(cfg), testMode, numClasses, entries);
     }
 
     private static DatasetConfig checkTemplate(DatasetConfig cfg) {

@@ -1,12 +1,17 @@
 package org.slowfast.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.slowfast.config.DatasetConfig;
 
 /** MMAction2's VideoDataset: lines {@code filename label} (multi_class: several labels), joined onto data_prefix. */
 public final class VideoDataset extends ClipDataset {
     VideoDataset(DatasetConfig cfg, boolean testMode, Integer numClasses) {
-        super(cfg, testMode, numClasses);
+        this(cfg, testMode, numClasses, null);
+    }
+
+    VideoDataset(DatasetConfig cfg, boolean testMode, Integer numClasses, List<Entry> entries) {
+        super(cfg, testMode, numClasses, entries);
     }
 
     @Override

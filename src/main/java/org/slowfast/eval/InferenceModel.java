@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slowfast.SlowfastException;
 import java.util.function.UnaryOperator;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.io.PthReader;
@@ -51,6 +53,13 @@ public final class InferenceModel implements AutoCloseable {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** Fails with one line unless {@code checkpoint} is a file (checked before any work starts). */
+    public static void requireCheckpoint(Path checkpoint) {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new SlowfastException(checkpoint + ": no such file");
         }
     }
 

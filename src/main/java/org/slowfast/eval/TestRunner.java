@@ -124,19 +124,10 @@ public final class TestRunner {
     private static void run(List<InferenceModel> models, Iterator<Batch> batches, int numVideos, int[] expected,
             Progress progress, Forward forward, Sink sink) {
         boolean[] seen = new boolean[numVideos];
-        Sink checked = (index, rows, label) -> {
+        run(models, batches, progress, forward, (index, rows, label) -> {
             seen[index] = true;
             sink.accept(index, rows, label);
-        };
-        try (Progress bar = progress) {
-            if (models.size() == 1) {
-                while (batches.hasNext()) {
-                    file(checked, batches.next(), models.get(0), forward, bar);
-                }
-            } else {
-                runParallel(models, batches, checked, forward, bar);
-            }
-        }
+        });
         for (int i : expected) {
             if (!seen[i]) {
                 throw new IllegalStateException("the data loader skipped video " + i);
@@ -144,7 +135,27 @@ public final class TestRunner {
         }
     }
 
+    /**
+     * Runs every batch through the models (the next free one takes it) and hands each of its videos to {@code sink};
+     * {@code progress} counts the videos and is closed at the end. Empty batches are skipped.
+     */
+    public static void run(List<InferenceModel> models, Iterator<Batch> batches, Progress progress, Forward forward,
+            Sink sink) {
+        try (Progress bar = progress) {
+            if (models.size() == 1) {
+                while (batches.hasNext()) {
+                    file(sink, batches.next(), models.get(0), forward, bar);
+                }
+            } else {
+                runParallel(models, batches, sink, forward, bar);
+            }
+        }
+    }
+
     private static void file(Sink sink, Batch b, InferenceModel model, Forward forward, Progress bar) {
+        if (b.indices().length == 0) {
+            return;
+        }
         float[][] rows = forward.apply(model, b);
         int perVideo = rows.length / b.indices().length;
         synchronized (sink) {

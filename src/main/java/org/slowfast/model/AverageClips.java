@@ -1,5 +1,7 @@
 package org.slowfast.model;
 
+import org.slowfast.SlowfastException;
+
 /** {@code test_cfg.average_clips}: how the scores of a video's views are combined. */
 public enum AverageClips {
     /** Softmax per view, then the mean over views. */
@@ -19,5 +21,18 @@ public enum AverageClips {
             case "score" -> SCORE;
             default -> null;
         };
+    }
+
+    /** The {@code --average-clips prob|score|none} option (null when not given: the config's value applies). */
+    public static AverageClips option(String value) {
+        if (value == null) {
+            return null;
+        }
+        AverageClips mode = parse(value.equalsIgnoreCase("none") ? null : value);
+        if (mode == null) {
+            throw new SlowfastException("--average-clips: expected prob, score or none, got '" + value
+                    + "'");
+        }
+        return mode;
     }
 }

@@ -6,17 +6,23 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** One in-process run of the {@code slowfast} command: its exit code and what it printed on stdout and stderr. */
 public record CliRun(int code, String out, String err) {
     public static CliRun of(String... args) {
+        return of(SlowfastCommand::commandLine, args);
+    }
+
+    /** One in-process run of the command line that {@code commandLine} makes (e.g. with more subcommands). */
+    public static CliRun of(Supplier<CommandLine> commandLine, String... args) {
         PrintStream stdout = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            CommandLine cl = SlowfastCommand.commandLine();
+            CommandLine cl = commandLine.get();
             cl.setErr(new PrintWriter(err, true));
             int code = cl.execute(args);
             return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString());

@@ -122,6 +122,34 @@ class ClipLoaderTest {
         }
     }
 
+    /**
+     * skipBroken (the Spark job's loader): a test sample that fails is reported with its index and left out of its
+     * batch; the others come with the clips a whole-dataset loader gives them. The dataset holds given entries
+     * (ClipDataset.ofEntries), the first of them broken, so the clip shape comes from the next one.
+     */
+    @Test
+    void skipBrokenReportsFailedTestSamplesAndLoadsTheRest() throws Exception {
+        TinyData.rawframes(root, new int[] {12, 12, 12, 12}, 4, 12, 8);
+        ClipDataset all = ClipDataset.build(TinyData.config(root, TinyData.TEST_PIPELINE, ""), "test");
+        for (int f = 1; f <= 12; f++) {
+            Files.delete(root.resolve(String.format("rawframes/vid2/img_%05d.png", f)));
+        }
+        List<ClipDataset.Entry> entries = List.of(all.entry(2), all.entry(0), all.entry(3), all.entry(1));
+        ClipDataset given = ClipDataset.ofEntries(all.config(), 4, entries);
+        String[] failed = new String[4];
+        try (ClipLoader loader = new ClipLoader(given, options(2, 2, false, false, 0.1), null)
+                .skipBroken((error, index) -> failed[index] = error)) {
+            List<Batch> batches = epoch(loader, 0);
+            assertArrayEquals(new int[] {1}, batches.get(0).indices());
+            assertArrayEquals(new long[] {1, 6, 3, 4, 8, 8}, batches.get(0).shape());
+            assertArrayEquals(new int[] {2, 3}, batches.get(1).indices());
+            float[] clip = all.sample(3, 7, 0).out;
+            assertArrayEquals(clip, Arrays.copyOfRange(batches.get(1).imgs(), 0, clip.length));
+        }
+        assertTrue(failed[0].startsWith(root.resolve("rawframes/vid2/img_").toString()), failed[0]);
+        assertEquals(Arrays.asList(failed[0], null, null, null), Arrays.asList(failed));
+    }
+
     @Test
     void closeStopsTheWorkersOfAnAbandonedEpoch() throws Exception {
         ClipDataset ds = trainSet(6);

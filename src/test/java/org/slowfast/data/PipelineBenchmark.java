@@ -13,7 +13,7 @@ import org.slowfast.data.BatchSource.Batch;
  * count; the numbers in docs/benchmarks.md, "Data pipeline". Not a unit test. One run per JVM (peak RSS is per
  * process): {@code java -cp target/classes:target/test-classes:$(cat cp.txt) org.slowfast.data.PipelineBenchmark
  * CONFIG SPLIT WORKERS BATCH EPOCHS [KEY=VALUE ...]} (the key-values are --cfg-options), after
- * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt}. The first epoch is a warm-up.
+ * {@code mvn -q -pl core test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/cp.txt}. The first epoch is a warm-up.
  */
 public final class PipelineBenchmark {
     private PipelineBenchmark() {}

@@ -14,8 +14,8 @@ import org.slowfast.config.LoadedConfig;
  * copy of the same model run the same input in alternation, so the load of a shared machine hits both alike; the
  * median of each is printed. Not a unit test. Run:
  * {@code java -Dai.djl.pytorch.num_threads=1 -cp target/classes:target/test-classes:$(cat cp.txt)
- * org.slowfast.eval.FuseConvBnBenchmark} after {@code mvn -q test-compile dependency:build-classpath
- * -Dmdep.outputFile=cp.txt}.
+ * org.slowfast.eval.FuseConvBnBenchmark} after {@code mvn -q -pl core test-compile dependency:build-classpath
+ * -Dmdep.outputFile=$PWD/cp.txt}.
  */
 public final class FuseConvBnBenchmark {
     private FuseConvBnBenchmark() {}

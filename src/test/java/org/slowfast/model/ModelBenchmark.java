@@ -19,8 +19,8 @@ import org.slowfast.config.LoadedConfig;
  * Forward and forward+backward time per clip of the tiny test model and of R50 4x16 at a reduced input (the numbers
  * in docs/benchmarks.md, "Model"). Not a unit test. Run:
  * {@code java -Dai.djl.pytorch.num_threads=1 -cp target/classes:target/test-classes:$(cat cp.txt)
- * org.slowfast.model.ModelBenchmark} after {@code mvn -q test-compile dependency:build-classpath
- * -Dmdep.outputFile=cp.txt}.
+ * org.slowfast.model.ModelBenchmark} after {@code mvn -q -pl core test-compile dependency:build-classpath
+ * -Dmdep.outputFile=$PWD/cp.txt}.
  */
 public final class ModelBenchmark {
     private ModelBenchmark() {}

@@ -8,7 +8,7 @@ import java.util.Map;
  * docs/benchmarks.md, "Distributed". Not a unit test. Start one JVM per rank with torchrun's variables:
  * {@code for r in 0 1; do RANK=$r WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29560 java -cp
  * target/classes:target/test-classes:$(cat cp.txt) org.slowfast.runtime.AllReduceBenchmark 34500000 10 & done}
- * after {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt}. Rank 0 prints the times.
+ * after {@code mvn -q -pl core test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/cp.txt}. Rank 0 prints the times.
  */
 public final class AllReduceBenchmark {
     private AllReduceBenchmark() {}

@@ -20,7 +20,7 @@ import org.slowfast.data.Frame;
  * "Video decoding"). Both decode on one thread. Reports wall time and CPU time (this thread's CPU time for Java;
  * {@code -benchmark}'s utime+stime and rtime for ffmpeg, which exclude the process start). Not a unit test. Run:
  * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) org.slowfast.data.video.VideoDecodeBenchmark [FFMPEG]}
- * after {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt}.
+ * after {@code mvn -q -pl core test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/cp.txt}.
  */
 public final class VideoDecodeBenchmark {
     private static final int WIDTH = 340;
