@@ -203,4 +203,66 @@ class ConfigErrorsTest {
         Files.writeString(json, printConfig("print-config", seed, "--json"));
         assertEquals(merged, LoadedConfig.load(json, List.of()).tree());
     }
+
+    // Hostile and careless configs (issue 19): each ends in one line, in well under a second.
+
+    @Test
+    void aYamlAliasInsideItsOwnNodeIsACycle() throws IOException {
+        String f = config("a: &a [1, *a]\n");
+        assertEquals("error: " + f + ":1:4: a.1: a YAML alias refers to a node that contains it", run(2, "print-config", f));
+        f = config("model: &m\n  backbone: *m\n");
+        assertEquals("error: " + f + ":1:8: model.backbone: a YAML alias refers to a node that contains it",
+                run(2, "print-config", f));
+    }
+
+    @Test
+    void nestedAliasesThatExpandToMillionsAreRefused() throws IOException {
+        StringBuilder text = new StringBuilder("l0: &l0 [1, 2, 3]\n");
+        for (int i = 1; i < 16; i++) {
+            text.append("l").append(i).append(": &l").append(i).append(" [*l").append(i - 1).append(", *l")
+                    .append(i - 1).append(", *l").append(i - 1).append("]\n");
+        }
+        String f = config(text.toString());
+        assertEquals("error: " + f + ": YAML aliases expand the config beyond 100000 values", run(2, "print-config", f));
+    }
+
+    @Test
+    void deepNestingIsRefused() throws IOException {
+        String f = config("a: " + "[".repeat(200) + "]".repeat(200) + "\n");
+        assertEquals("error: " + f + ": YAML syntax error: Nesting Depth exceeded max 50", run(2, "print-config", f));
+    }
+
+    @Test
+    void aLongRunWithoutSpacesIsRefusedBeforeSnakeYamlScansIt() throws IOException {
+        // SnakeYAML's scan of one such run is quadratic in its length: 1 MB took 5 s, 20 MB hours
+        String f = config("total_epochs: 1\nwork_dir: \"" + "a".repeat(ConfigTree.MAX_WORD + 1) + "\"\n");
+        assertEquals("error: " + f + ":2: more than 65536 characters without a space; config values are short (is this "
+                + "a config?)", run(2, "print-config", f));
+        f = config("seed: " + "9".repeat(ConfigTree.MAX_WORD + 1) + "\n");
+        assertTrue(run(2, "print-config", f).startsWith("error: " + f + ":1: more than 65536 characters"));
+    }
+
+    @Test
+    void aConfigOverOneMebibyteIsRefusedUnread() throws IOException {
+        String f = config("a: 1\n" + "# padding padding padding\n".repeat(50_000));
+        assertEquals("error: " + f + ": the config is larger than 1024 KiB; configs are a few KB",
+                run(2, "print-config", f));
+        assertEquals("error: /dev/zero: the config is larger than 1024 KiB; configs are a few KB",
+                run(2, "print-config", "/dev/zero"));
+    }
+
+    @Test
+    void hugeNumbersAreOneLine() throws IOException {
+        String f = config("total_epochs: 99999999999999999999999\n");
+        assertTrue(run(2, "print-config", f).startsWith("error: " + f + ":1:1: total_epochs: Numeric value"));
+    }
+
+    @Test
+    void aBaseThatParsesButIsNoConfigIsNamed() throws IOException {
+        Files.writeString(dir.resolve("shadow"), "root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
+        String f = config("_base_: shadow\ntotal_epochs: 1\n");
+        assertEquals("error: " + dir.resolve("shadow") + ":1:1: not a config: the top-level key "
+                + "'root:*:19000:0:99999:7::' is not a Python name, as every key of an mmcv config is",
+                run(2, "print-config", f));
+    }
 }
