@@ -52,16 +52,25 @@ public final class SlowfastCommand implements Callable<Integer> {
     }
 
     @Option(names = "--threads", scope = CommandLine.ScopeType.INHERIT, paramLabel = "N",
-            description = "CPU cores to use (default: every available processor). Inference runs N intra-op threads;"
-                    + " CPU training runs N one-thread replicas.")
+            description = "CPU cores to use (default: every available processor; more only with --force-threads). "
+                    + "Inference runs N intra-op threads; CPU training runs N one-thread replicas.")
     void setThreads(int threads) {
         if (threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
         }
+        SlowfastCommand.threads = threads;
         CpuThreads.setCores(threads);
     }
 
+    @Option(names = "--force-threads", scope = CommandLine.ScopeType.INHERIT,
+            description = "Allow --threads above the number of available processors.")
+    void setForceThreads(boolean force) {
+        SlowfastCommand.forceThreads = force;
+    }
+
     private static boolean debug;
+    private static int threads;
+    private static boolean forceThreads;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -76,7 +85,14 @@ public final class SlowfastCommand implements Callable<Integer> {
         WarningRelay.install();
         CpuThreads.setCores(null); // until --threads says otherwise
         CpuThreads.setProcessShare(0); // until a launcher says otherwise
+        threads = 0;
+        forceThreads = false;
         CommandLine cl = new CommandLine(new SlowfastCommand());
+        cl.setExecutionStrategy(parseResult -> {
+            List<CommandLine> invoked = parseResult.asCommandLineList();
+            checkThreads(invoked.get(invoked.size() - 1));
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             Throwable root = userError(ex);
             if (root != null) {
@@ -96,6 +112,19 @@ public final class SlowfastCommand implements Callable<Integer> {
             return USER_ERROR;
         });
         return cl;
+    }
+
+    /**
+     * {@code --threads} above the available processors: CPU training would start one replica per thread (each with
+     * its own model and batch), so a typo such as 99999 is refused unless forced.
+     */
+    private static void checkThreads(CommandLine cl) {
+        int available = Runtime.getRuntime().availableProcessors();
+        if (threads > available && !forceThreads) {
+            throw new CommandLine.ParameterException(cl, "--threads " + threads + " is more than the " + available
+                    + " available processors (training runs one model replica per thread); add --force-threads to "
+                    + "use that many anyway");
+        }
     }
 
     private static Throwable userError(Throwable ex) {

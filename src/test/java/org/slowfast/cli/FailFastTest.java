@@ -165,4 +165,15 @@ class FailFastTest {
         assertFalse(r.out().contains("--out:"), r.out());
         assertFalse(r.out().contains("(test --out)"), r.out());
     }
+
+    @Test
+    void threadsAboveTheProcessorsAreRefusedUnlessForced() {
+        int over = Runtime.getRuntime().availableProcessors() + 1;
+        CliRun r = CliRun.of("train", CONFIG, "--threads", String.valueOf(over));
+        assertEquals(2, r.code());
+        assertEquals("error: --threads " + over + " is more than the " + (over - 1) + " available processors (training "
+                + "runs one model replica per thread); add --force-threads to use that many anyway\n"
+                + "(see: slowfast train --help)", r.err().strip());
+        assertEquals(0, CliRun.of("--threads", String.valueOf(over), "--force-threads", "print-config", CONFIG).code());
+    }
 }
