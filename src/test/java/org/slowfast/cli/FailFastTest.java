@@ -176,4 +176,17 @@ class FailFastTest {
                 + "(see: slowfast train --help)", r.err().strip());
         assertEquals(0, CliRun.of("--threads", String.valueOf(over), "--force-threads", "print-config", CONFIG).code());
     }
+
+    @Test
+    void anAnnotationFileOfOneHugeLineNamesTheLine() throws IOException {
+        CliRun r = train(dir.resolve("work"), "data.train.ann_file=/dev/zero");
+        assertEquals("error: /dev/zero:1: a line longer than 65536 characters (is this a text file of one entry per "
+                + "line?)", error(r));
+        Path ann = dir.resolve("ann.txt");
+        Files.writeString(ann, "a 8 0\n" + "b".repeat(1 << 20) + " 8 1\n");
+        r = train(dir.resolve("work"), "data.train.ann_file=" + ann);
+        assertEquals("error: " + ann + ":2: a line longer than 65536 characters (is this a text file of one entry per "
+                + "line?)", error(r));
+        assertFalse(Files.exists(dir.resolve("work")));
+    }
 }
