@@ -155,13 +155,14 @@ public final class Trainer {
         }
         int totalEpochs = cfg.totalEpochs();
         String timestamp = LocalDateTime.now().format(TrainLog.TIMESTAMP);
-        if (rank0) {
-            org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
-        }
         boolean terminal = System.console() != null && console != null && rank0;
-        try (TrainLog log = rank0 ? new TrainLog(workDir, timestamp, console, !terminal) : TrainLog.discarding();
+        try (WorkDirLock lock = rank0 ? WorkDirLock.acquire(workDir) : null;
+                TrainLog log = rank0 ? new TrainLog(workDir, timestamp, console, !terminal) : TrainLog.discarding();
                 DataParallel dp = new DataParallel(DataParallel.replicaDevices(options.devices()),
                         () -> Recognizer3D.build(loaded), options.seed(), shape, cfg.optimizer())) {
+            if (rank0) {
+                org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
+            }
             TorchSgd optimizer = dp.optimizer();
             dp.acrossProcesses(collective);
             CpuThreads.useAllCoresForInference();

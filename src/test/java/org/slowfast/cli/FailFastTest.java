@@ -189,4 +189,18 @@ class FailFastTest {
                 + "line?)", error(r));
         assertFalse(Files.exists(dir.resolve("work")));
     }
+
+    @Test
+    void aSecondTrainRunOnABusyWorkDirIsRefusedNamingTheLock() throws IOException {
+        Path work = dir.resolve("work");
+        Files.createDirectories(work);
+        try (org.slowfast.train.WorkDirLock first = org.slowfast.train.WorkDirLock.acquire(work)) {
+            String msg = error(train(work));
+            assertTrue(msg.startsWith("error: " + work.resolve("train.lock") + ": the work dir is in use by another "
+                    + "train run (pid " + ProcessHandle.current().pid() + " on "), msg);
+            try (Stream<Path> files = Files.list(work)) {
+                assertEquals(List.of(work.resolve("train.lock")), files.toList()); // no log, config or checkpoint
+            }
+        }
+    }
 }
