@@ -3,12 +3,15 @@ package org.slowfast.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import org.slowfast.SlowfastException;
 import org.slowfast.Version;
 import org.slowfast.runtime.WarningRelay;
 import org.slowfast.runtime.CpuThreads;
+import org.slowfast.runtime.Memory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +46,10 @@ import picocli.CommandLine.Option;
 public final class SlowfastCommand implements Callable<Integer> {
     /** Exit code for user errors (bad config, data, checkpoint, arguments). */
     public static final int USER_ERROR = 2;
+    /** Exit code for a run that ran out of memory (not a user error: the input was sized correctly). */
+    public static final int OUT_OF_MEMORY = 3;
+    /** libtorch's CPU allocator: "DefaultCPUAllocator: can't allocate memory: you tried to allocate N bytes". */
+    private static final Pattern TORCH_OOM = Pattern.compile("can't allocate memory: you tried to allocate (\\d+) bytes");
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Debug logging, and stack traces for errors.")
@@ -91,16 +98,20 @@ public final class SlowfastCommand implements Callable<Integer> {
         cl.setExecutionStrategy(parseResult -> {
             List<CommandLine> invoked = parseResult.asCommandLineList();
             checkThreads(invoked.get(invoked.size() - 1));
-            return new CommandLine.RunLast().execute(parseResult);
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) { // thrown on the command's own thread (other threads' arrive wrapped)
+                return report(invoked.get(invoked.size() - 1), e, outOfMemory(e), OUT_OF_MEMORY);
+            }
         });
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             Throwable root = userError(ex);
             if (root != null) {
-                line.getErr().println("error: " + root.getMessage());
-                if (debug) {
-                    ex.printStackTrace(line.getErr());
-                }
-                return USER_ERROR;
+                return report(line, ex, root.getMessage(), USER_ERROR);
+            }
+            String oom = outOfMemory(ex);
+            if (oom != null) {
+                return report(line, ex, oom, OUT_OF_MEMORY);
             }
             throw ex;
         });
@@ -125,6 +136,42 @@ public final class SlowfastCommand implements Callable<Integer> {
                     + " available processors (training runs one model replica per thread); add --force-threads to "
                     + "use that many anyway");
         }
+    }
+
+    /** One {@code error:} line, and the stack trace with {@code --debug}. */
+    private static int report(CommandLine line, Throwable ex, String message, int code) {
+        line.getErr().println("error: " + message);
+        if (debug) {
+            ex.printStackTrace(line.getErr());
+        }
+        return code;
+    }
+
+    /**
+     * The one line for a run that ran out of memory (the JVM heap, or libtorch's native allocations), with the
+     * sizes involved; null when {@code ex} is no out-of-memory.
+     */
+    static String outOfMemory(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            Matcher native_ = TORCH_OOM.matcher(m);
+            if (t instanceof OutOfMemoryError) {
+                Runtime rt = Runtime.getRuntime();
+                return "out of memory in the JVM heap (" + m + "): " + Memory.format(rt.totalMemory() - rt.freeMemory())
+                        + " in use of " + Memory.describeHeap() + ", " + Memory.describePhysical()
+                        + "; give the JVM more heap or lower data.videos_per_gpu / --threads";
+            }
+            if (m.contains("CUDA out of memory")) {
+                return "out of GPU memory: " + m.lines().findFirst().orElse("") + "; lower data.videos_per_gpu";
+            }
+            if (native_.find()) {
+                return "out of native memory: libtorch could not allocate " + Memory.format(Double.parseDouble(
+                        native_.group(1))) + " (" + native_.group(1) + " bytes); " + Memory.describePhysical()
+                        + ", " + Memory.format(Memory.availableBytes()) + " of it available; lower "
+                        + "data.videos_per_gpu / --threads or the model's size";
+            }
+        }
+        return null;
     }
 
     private static Throwable userError(Throwable ex) {

@@ -18,6 +18,12 @@ public final class Memory {
                 .getTotalMemorySize();
     }
 
+    /** The machine's memory not in use now (free, as the operating system counts it). */
+    public static long availableBytes() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getFreeMemorySize();
+    }
+
     /** A byte count for messages: "512 MiB", "3.1 GiB", "2.8 TiB". */
     public static String format(double bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
