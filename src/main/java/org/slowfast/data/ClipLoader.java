@@ -3,10 +3,12 @@ package org.slowfast.data;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +58,8 @@ public final class ClipLoader implements BatchSource {
     private EpochIterator current;
     private int shardRank;
     private int shardWorld = 1;
+    /** Dataset indices whose failure was already named: each bad file is named once, however often it fails. */
+    private final Set<Integer> named = new HashSet<>();
 
     public ClipLoader(ClipDataset dataset, Options options, Consumer<String> warnings) {
         if (dataset.multiClass() && !dataset.testMode()) {
@@ -212,7 +216,10 @@ public final class ClipLoader implements BatchSource {
     }
 
     /** A loaded batch and the samples that failed and were replaced while loading it. */
-    private record Loaded(Batch batch, List<String> failures) {}
+    private record Loaded(Batch batch, List<Failure> failures) {}
+
+    /** A sample that failed to load: its dataset index and the one-line error. */
+    private record Failure(int index, String message) {}
 
     private Loaded load(int epoch, int[] order, int batchIndex) {
         int from = batchIndex * options.batchSize();
@@ -220,7 +227,7 @@ public final class ClipLoader implements BatchSource {
         float[] imgs = new float[n * sampleLength];
         int[] labels = new int[n];
         int[] indices = new int[n];
-        List<String> failures = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
         for (int j = 0; j < n; j++) {
             int index = order[from + j];
             Sample s = null;
@@ -232,7 +239,7 @@ public final class ClipLoader implements BatchSource {
                     if (dataset.testMode() || attempt + 1 >= MAX_ATTEMPTS) {
                         throw e;
                     }
-                    failures.add(e.getMessage());
+                    failures.add(new Failure(index, e.getMessage()));
                     index = ClipDataset.random(options.seed(), epoch, index, attempt + 1).nextInt(dataset.size());
                 }
             }
@@ -294,10 +301,12 @@ public final class ClipLoader implements BatchSource {
             return loaded.batch();
         }
 
-        private void account(List<String> newFailures) {
-            for (String f : newFailures) {
-                warnings.accept("replacing a sample that failed to load: " + f);
-                failures.add(f);
+        private void account(List<Failure> newFailures) {
+            for (Failure f : newFailures) {
+                if (named.add(f.index())) {
+                    warnings.accept("replacing a sample that failed to load: " + f.message());
+                }
+                failures.add(f.message());
             }
             int epochSamples = options.dropLast() ? batches * options.batchSize() : order.length;
             if (failures.size() > options.maxFailureShare() * epochSamples) {
