@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.Config;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.model.Recognizer3D;
 import org.slowfast.runtime.Collective;
 import org.slowfast.runtime.LaunchEnv;
 import org.slowfast.train.DatasetSources;
@@ -89,6 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (testLast || testBest) {
             loaded.require("data.test"); // fail now rather than after training
         }
+        Recognizer3D.check(loaded); // before synthetic data is generated
         Config cfg = loaded.config();
         LaunchEnv env = launch.resolve(loaded);
         List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds

@@ -53,8 +53,13 @@ public final class Recognizer3D extends AbstractBlock implements StateModule {
 
     /** Builds the model of a loaded config; invalid model keys fail with one line naming file, line and key. */
     public static Recognizer3D build(LoadedConfig cfg) {
-        new ModelConfigCheck(cfg::error).check(cfg.config().model());
+        check(cfg);
         return new Recognizer3D(cfg.config().model());
+    }
+
+    /** Checks the model keys (and that the parameters can fit in memory) without building anything. */
+    public static void check(LoadedConfig cfg) {
+        new ModelConfigCheck(cfg::error).check(cfg.config().model());
     }
 
     /** Builds the model from a {@code model} dict (tests, tools); errors name the key. */

@@ -203,4 +203,15 @@ class FailFastTest {
             }
         }
     }
+
+    @Test
+    void aModelTooLargeForMemoryIsRefusedBeforeSyntheticDataIsGenerated() {
+        Path missing = dir.resolve("synthetic");
+        CliRun r = CliRun.of("train", CONFIG, "--work-dir", dir.resolve("work").toString(), "--cfg-options",
+                "synthetic_data.out_dir=" + missing, "model.cls_head.num_classes=1000000000");
+        assertTrue(error(r).contains(": model.cls_head.num_classes: the model's parameters need at least 1.4 TiB"),
+                r.err());
+        assertFalse(Files.exists(missing));
+        assertFalse(Files.exists(dir.resolve("work")));
+    }
 }
