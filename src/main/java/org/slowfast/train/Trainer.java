@@ -110,6 +110,14 @@ public final class Trainer {
      * samples included). A non-finite loss stops with a {@link SlowfastException}.
      */
     public Path run() {
+        // an existing work dir is locked at once, so that a second run fails before it checks its inputs
+        try (WorkDirLock lock = rank0 && Files.isDirectory(options.workDir())
+                ? WorkDirLock.acquire(options.workDir()) : null) {
+            return checkAndRun(lock != null);
+        }
+    }
+
+    private Path checkAndRun(boolean locked) {
         Path workDir = options.workDir();
         loaded.require("total_epochs", "optimizer");
         Path resume = resumePath();
@@ -141,12 +149,12 @@ public final class Trainer {
             } catch (SlowfastException e) {
                 throw loaded.locate(e);
             }
-            return run(train, shape, schedule, resume != null ? resume : load, checkpoint, resume != null);
+            return run(train, shape, schedule, resume != null ? resume : load, checkpoint, resume != null, locked);
         }
     }
 
     private Path run(BatchSource train, Shape shape, LrSchedule schedule, Path ckptFile, Checkpoint checkpoint,
-            boolean resuming) {
+            boolean resuming, boolean locked) {
         Path workDir = options.workDir();
         try {
             Files.createDirectories(workDir);
@@ -156,7 +164,7 @@ public final class Trainer {
         int totalEpochs = cfg.totalEpochs();
         String timestamp = LocalDateTime.now().format(TrainLog.TIMESTAMP);
         boolean terminal = System.console() != null && console != null && rank0;
-        try (WorkDirLock lock = rank0 ? WorkDirLock.acquire(workDir) : null;
+        try (WorkDirLock lock = rank0 && !locked ? WorkDirLock.acquire(workDir) : null;
                 TrainLog log = rank0 ? new TrainLog(workDir, timestamp, console, !terminal) : TrainLog.discarding();
                 DataParallel dp = new DataParallel(DataParallel.replicaDevices(options.devices()),
                         () -> Recognizer3D.build(loaded), options.seed(), shape, cfg.optimizer())) {
