@@ -140,7 +140,7 @@ public final class ConfigTree {
                 throw new SlowfastException("--cfg-options: expected KEY=VALUE, got '" + opt + "'");
             }
             String key = opt.substring(0, eq).trim();
-            Object value = parseOptionValue(opt.substring(eq + 1).trim());
+            Object value = parseOptionValue(key, opt.substring(eq + 1).trim());
             setPath(key, value);
             remember(key, new Origin("--cfg-options " + opt, 0, 0));
         }
@@ -201,7 +201,7 @@ public final class ConfigTree {
         }
     }
 
-    static Object parseOptionValue(String text) {
+    static Object parseOptionValue(String key, String text) {
         String t = text;
         if (t.startsWith("(") && t.endsWith(")")) {
             t = "[" + t.substring(1, t.length() - 1) + "]";
@@ -209,7 +209,13 @@ public final class ConfigTree {
             t = "[" + t + "]";
         }
         try {
-            return yaml().load(t);
+            Yaml y = yaml();
+            Node node = y.compose(new java.io.StringReader(t));
+            if (node != null) { // an alias cycle would recurse for ever when the tree is copied or printed
+                index(node, key, "--cfg-options " + key + "=" + text, new LinkedHashMap<>(), new ArrayList<>(),
+                        new int[] {0});
+            }
+            return y.load(t);
         } catch (YAMLException e) {
             throw new SlowfastException("--cfg-options: cannot parse value '" + text + "'");
         }

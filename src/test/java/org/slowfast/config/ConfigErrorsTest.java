@@ -216,6 +216,12 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anAliasCycleInACfgOptionIsRefused() throws IOException {
+        assertEquals("error: --cfg-options a=&x [*x]:1:1: a.0: a YAML alias refers to a node that contains it",
+                run(2, "print-config", config("a: 1\n"), "--cfg-options", "a=&x [*x]"));
+    }
+
+    @Test
     void nestedAliasesThatExpandToMillionsAreRefused() throws IOException {
         StringBuilder text = new StringBuilder("l0: &l0 [1, 2, 3]\n");
         for (int i = 1; i < 16; i++) {
