@@ -13,9 +13,16 @@ import org.slowfast.runtime.Memory;
 /** Validates the {@code model} dict; every problem is one error naming the dotted key. */
 final class ModelConfigCheck {
     private final BiFunction<String, String, RuntimeException> error;
+    private final int replicas;
 
     ModelConfigCheck(BiFunction<String, String, RuntimeException> error) {
+        this(error, 0);
+    }
+
+    /** With {@code replicas} CPU training replicas: the memory bound counts their weights, gradients and momentum. */
+    ModelConfigCheck(BiFunction<String, String, RuntimeException> error, int replicas) {
         this.error = error;
+        this.replicas = replicas;
     }
 
     void check(ModelConfig m) {
@@ -141,13 +148,15 @@ final class ModelConfigCheck {
         double slow = pathwayParameters(b.slowPathway());
         double fast = pathwayParameters(b.fastPathway());
         double head = (double) h.inChannels() * h.numClasses() + h.numClasses();
-        double bytes = Float.BYTES * (slow + fast + head);
+        int copies = replicas > 0 ? 2 * replicas + 1 : 1;
+        double bytes = (double) Float.BYTES * copies * (slow + fast + head);
         if (bytes > Memory.physicalBytes()) {
             String key = head >= Math.max(slow, fast) ? "model.cls_head.num_classes"
                     : "model.backbone." + (slow >= fast ? "slow" : "fast") + "_pathway.base_channels";
             throw error.apply(key, String.format(Locale.ROOT, "the model's parameters need at least %s (%.3g "
-                    + "floats, %.3g of them in the head's fc), more than %s", Memory.format(bytes),
-                    slow + fast + head, head, Memory.describePhysical()));
+                    + "floats, %.3g of them in the head's fc%s), more than %s", Memory.format(bytes),
+                    slow + fast + head, head, copies == 1 ? "" : "; " + copies + " copies: the weights and gradients "
+                    + "of " + replicas + " training replicas and the momentum", Memory.describePhysical()));
         }
     }
 

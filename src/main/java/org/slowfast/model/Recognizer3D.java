@@ -62,6 +62,11 @@ public final class Recognizer3D extends AbstractBlock implements StateModule {
         new ModelConfigCheck(cfg::error).check(cfg.config().model());
     }
 
+    /** {@link #check(LoadedConfig)} for training with {@code replicas} CPU replicas (0 on GPUs). */
+    public static void checkForTraining(LoadedConfig cfg, int replicas) {
+        new ModelConfigCheck(cfg::error, replicas).check(cfg.config().model());
+    }
+
     /** Builds the model from a {@code model} dict (tests, tools); errors name the key. */
     public static Recognizer3D build(ModelConfig model) {
         new ModelConfigCheck((key, msg) -> new SlowfastException(key + ": " + msg)).check(model);
