@@ -24,6 +24,8 @@ final class ConfigChecks {
             "fixed", "Fixed");
     private static final List<String> WARMUPS = List.of("linear", "constant", "exp");
     private static final List<String> SPLITS = List.of("train", "val", "test");
+    /** The most elements a Java array can hold. */
+    private static final double MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final LoadedConfig loaded;
     private final Config cfg;
@@ -172,7 +174,8 @@ final class ConfigChecks {
     /**
      * Refuses a pipeline whose batches cannot be allocated, before any frame is decoded: one batch is at least
      * videos × clips × crops × channels × clip_len × the size the last crop or resize fixes (1 × 1 if none)
-     * floats, which must fit in one Java array and in the JVM heap. The error names clip_len or num_clips.
+     * floats, which must fit in one Java array. The error names clip_len or num_clips. (Whether it fits in this
+     * JVM's heap is checked by the loader once the first clip gives the exact size.)
      */
     private void batchFits(String key, List<PipelineStep> steps, int videos, String split, int channels) {
         double frames = 0;
@@ -202,12 +205,11 @@ final class ConfigChecks {
             }
         }
         double floats = videos * crops * channels * frames * pixels;
-        long heap = Memory.heapBytes();
-        if (samplerKey != null && (floats > Integer.MAX_VALUE - 8 || floats * Float.BYTES > heap)) {
+        if (samplerKey != null && floats > MAX_ARRAY) {
             throw loaded.error(samplerKey, String.format(Locale.ROOT, "one %s batch needs at least %.3g floats "
-                    + "(%d videos x %.0f crops x %d channels x %.0f frames x %.0f pixels), %s; the limit is %s and "
-                    + "2^31 floats", split, floats, videos, crops, channels, frames, pixels,
-                    Memory.format(floats * Float.BYTES), Memory.describeHeap()));
+                    + "(%d videos x %.0f crops x %d channels x %.0f frames x %.0f pixels, %s), more than a Java "
+                    + "array holds (2^31)", split, floats, videos, crops, channels, frames, pixels,
+                    Memory.format(floats * Float.BYTES)));
         }
     }
 

@@ -24,6 +24,7 @@ import org.slowfast.config.DatasetConfig;
 import org.slowfast.data.pipeline.FormatShape;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.runtime.DistributedSampler;
+import org.slowfast.runtime.Memory;
 
 /**
  * MMAction2's DataLoader on threads: batches of formatted clips built by {@code workers} threads, at most
@@ -163,6 +164,12 @@ public final class ClipLoader implements BatchSource {
             }
             if (sampleShape == null) {
                 throw first;
+            }
+            double batchBytes = (double) Float.BYTES * options.batchSize() * sampleLength;
+            if (batchBytes > Memory.heapBytes()) {
+                throw new SlowfastException(dataset.annFile() + ": one batch of " + options.batchSize() + " clips of "
+                        + Arrays.toString(sampleShape) + " floats needs " + Memory.format(batchBytes) + ", more than "
+                        + Memory.describeHeap() + "; lower data.videos_per_gpu or clip_len");
             }
         }
         return sampleShape.clone();
