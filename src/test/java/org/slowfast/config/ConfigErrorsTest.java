@@ -258,6 +258,13 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aBinaryConfigIsNotUtf8() throws IOException {
+        Path f = dir.resolve("binary.yaml");
+        Files.write(f, new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+        assertEquals("error: " + f + ": cannot read config: not UTF-8 text", run(2, "print-config", f.toString()));
+    }
+
+    @Test
     void hugeNumbersAreOneLine() throws IOException {
         String f = config("total_epochs: 99999999999999999999999\n");
         assertTrue(run(2, "print-config", f).startsWith("error: " + f + ":1:1: total_epochs: Numeric value"));
