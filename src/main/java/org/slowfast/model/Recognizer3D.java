@@ -53,16 +53,14 @@ public final class Recognizer3D extends AbstractBlock implements StateModule {
 
     /** Builds the model of a loaded config; invalid model keys fail with one line naming file, line and key. */
     public static Recognizer3D build(LoadedConfig cfg) {
-        check(cfg);
+        new ModelConfigCheck(cfg::error).check(cfg.config().model());
         return new Recognizer3D(cfg.config().model());
     }
 
-    /** Checks the model keys (and that the parameters can fit in memory) without building anything. */
-    public static void check(LoadedConfig cfg) {
-        new ModelConfigCheck(cfg::error).check(cfg.config().model());
-    }
-
-    /** {@link #check(LoadedConfig)} for training with {@code replicas} CPU replicas (0 on GPUs). */
+    /**
+     * Checks the model keys without building anything, and that the parameters of training with {@code replicas}
+     * CPU replicas (0 on GPUs) can fit in memory.
+     */
     public static void checkForTraining(LoadedConfig cfg, int replicas) {
         new ModelConfigCheck(cfg::error, replicas).check(cfg.config().model());
     }

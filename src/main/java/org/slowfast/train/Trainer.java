@@ -107,7 +107,8 @@ public final class Trainer {
     /**
      * Trains; returns the work dir's JSON log. Every input is checked before the work dir gets a log or a checkpoint:
      * the config keys, the checkpoint to resume or load, the train set and, with validation, the val set (first
-     * samples included). A non-finite loss stops with a {@link SlowfastException}.
+     * samples included). A non-finite loss stops with a {@link SlowfastException}. Rank 0 holds the work dir's
+     * {@link WorkDirLock} while it runs.
      */
     public Path run() {
         // an existing work dir is locked at once, so that a second run fails before it checks its inputs
