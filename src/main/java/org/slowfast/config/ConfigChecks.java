@@ -174,7 +174,8 @@ final class ConfigChecks {
     /**
      * Refuses a pipeline whose batches cannot be allocated, before any frame is decoded: one batch is at least
      * videos × clips × crops × channels × clip_len × the size the last crop or resize fixes (1 × 1 if none)
-     * floats, which must fit in one Java array. The error names clip_len or num_clips. (Whether it fits in this
+     * floats, which must fit in one Java array. The error names the largest of videos_per_gpu, clip_len and
+     * num_clips. (Whether it fits in this
      * JVM's heap is checked by the loader once the first clip gives the exact size.)
      */
     private void batchFits(String key, List<PipelineStep> steps, int videos, String split, int channels) {
@@ -204,12 +205,15 @@ final class ConfigChecks {
                 pixels = r.scale().get(0) * r.scale().get(1);
             }
         }
-        double floats = videos * crops * channels * frames * pixels;
+        double floats = (double) videos * crops * channels * frames * pixels;
         if (samplerKey != null && floats > MAX_ARRAY) {
-            throw loaded.error(samplerKey, String.format(Locale.ROOT, "one %s batch needs at least %.3g floats "
-                    + "(%d videos x %.0f crops x %d channels x %.0f frames x %.0f pixels, %s), more than a Java "
-                    + "array holds (2^31)", split, floats, videos, crops, channels, frames, pixels,
-                    Memory.format(floats * Float.BYTES)));
+            DataConfig.DataloaderConfig over = cfg.data().dataloader(split);
+            String videosKey = over != null && over.videosPerGpu() != null
+                    ? "data." + split + "_dataloader.videos_per_gpu" : "data.videos_per_gpu";
+            throw loaded.error(videos > frames ? videosKey : samplerKey, String.format(Locale.ROOT,
+                    "one %s batch needs at least %.3g floats (%d videos x %.0f crops x %d channels x %.0f frames x "
+                    + "%.0f pixels, %s), more than a Java array holds (2^31)", split, floats, videos, crops,
+                    channels, frames, pixels, Memory.format(floats * Float.BYTES)));
         }
     }
 

@@ -348,6 +348,9 @@ class ConfigErrorsTest {
         String msg = tinyError("print-config", "data.test.pipeline.0.clip_len=1000000000");
         assertEquals("data.test.pipeline.0.clip_len: one test batch needs at least 2.07e+13 floats (1 videos x 1 crops "
                 + "x 3 channels x 3000000000 frames x 2304 pixels, 75 TiB), more than a Java array holds (2^31)", msg);
+        msg = tinyError("print-config", "data.videos_per_gpu=100000000");
+        assertTrue(msg.startsWith("data.videos_per_gpu: one train batch needs at least 1.11e+13 floats (100000000 "
+                + "videos x 1 crops x 3 channels x 16 frames x 2304 pixels, "), msg);
         // the seed's own test batch (3 clips x 3 x 16 x 48 x 48 floats, 1.3 MiB) is accepted
         assertEquals(0, SlowfastCommand.commandLine().setOut(new PrintWriter(new StringWriter()))
                 .execute("print-config", TINY));
