@@ -48,6 +48,11 @@ public final class WorkDirLock implements AutoCloseable {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException e) {
                 lock = null; // held by another run in this JVM
+            } catch (IOException e) { // a file system without locks (some network mounts): train unguarded
+                LOG.warn("{}: the file system cannot lock ({}); nothing stops a second train run on this work dir",
+                        file, e.getMessage());
+                channel.close();
+                return new WorkDirLock(file, null, null);
             }
             String holder = read(channel);
             if (lock == null) {
@@ -83,6 +88,9 @@ public final class WorkDirLock implements AutoCloseable {
     /** Removes the lock file (while still holding the lock) and releases it. */
     @Override
     public void close() {
+        if (lock == null) {
+            return;
+        }
         try {
             Files.deleteIfExists(file);
             lock.release();
