@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
+import org.slowfast.data.TextLines;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
 import org.slowfast.data.ClipLoader;
@@ -92,7 +93,7 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
     private static Path labelled(Path list) throws IOException {
         List<String> lines;
         try {
-            lines = Files.readAllLines(list).stream().map(String::strip).filter(l -> !l.isEmpty())
+            lines = TextLines.read(list).stream().map(String::strip).filter(l -> !l.isEmpty())
                     .map(l -> l + " 0").toList();
         } catch (NoSuchFileException e) {
             throw new SlowfastException(list + ": video list not found");

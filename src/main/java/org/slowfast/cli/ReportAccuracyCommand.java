@@ -1,7 +1,6 @@
 package org.slowfast.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
+import org.slowfast.data.TextLines;
 import org.slowfast.eval.Accuracy;
 import org.slowfast.eval.Evaluator;
 import org.slowfast.eval.ResultsFile;
@@ -95,7 +95,7 @@ public final class ReportAccuracyCommand implements Callable<Integer> {
     static int[] labels(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file);
+            lines = TextLines.read(file);
         } catch (NoSuchFileException e) {
             throw new SlowfastException(file + ": no such annotation file");
         } catch (IOException e) {

@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.Config;
 import org.slowfast.config.LoadedConfig;
+import org.slowfast.model.Recognizer3D;
 import org.slowfast.runtime.Collective;
+import org.slowfast.runtime.CpuThreads;
 import org.slowfast.runtime.LaunchEnv;
 import org.slowfast.train.DatasetSources;
 import org.slowfast.train.Trainer;
@@ -94,6 +96,8 @@ public final class TrainCommand implements Callable<Integer> {
         List<Integer> ids = devices != null && devices.gpuIds != null ? devices.gpuIds
                 : devices == null && cfg.gpuIds() != null && !env.distributed() ? cfg.gpuIds() : null;
         List<Device> chosen = LauncherOptions.devices(env, devices == null ? null : devices.gpus, ids);
+        // before synthetic data is generated
+        Recognizer3D.checkForTraining(loaded, chosen.get(0).isGpu() ? 0 : CpuThreads.trainingReplicas());
         // not closed on failure: exiting closes the sockets, and the other ranks report this one as lost
         Collective collective = Collective.open(env);
         long runSeed = seed != null ? seed : cfg.seed() != null ? cfg.seed() : new SecureRandom().nextInt(1 << 30);

@@ -1,7 +1,18 @@
 package org.slowfast.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.slowfast.data.pipeline.CenterCrop;
+import org.slowfast.data.pipeline.FrameSampler;
+import org.slowfast.data.pipeline.MultiScaleCrop;
+import org.slowfast.data.pipeline.Normalize;
+import org.slowfast.data.pipeline.PipelineStep;
+import org.slowfast.data.pipeline.RandomCrop;
+import org.slowfast.data.pipeline.Resize;
+import org.slowfast.data.pipeline.TenCrop;
+import org.slowfast.data.pipeline.ThreeCrop;
+import org.slowfast.runtime.Memory;
 
 /**
  * The value checks every command runs when a config is loaded (print-config included), so that a config that
@@ -13,6 +24,8 @@ final class ConfigChecks {
             "fixed", "Fixed");
     private static final List<String> WARMUPS = List.of("linear", "constant", "exp");
     private static final List<String> SPLITS = List.of("train", "val", "test");
+    /** The most elements a Java array can hold. */
+    private static final double MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final LoadedConfig loaded;
     private final Config cfg;
@@ -29,6 +42,7 @@ final class ConfigChecks {
     private void run() {
         unsupported();
         data();
+        pipelineVariables();
         if (cfg.lrConfig() != null) {
             LrConfig lr = cfg.lrConfig();
             if (lr.policy() == null) {
@@ -44,7 +58,10 @@ final class ConfigChecks {
             if (cfg.optimizer().lr() == null) {
                 throw loaded.error("optimizer", "missing 'lr'");
             }
+            sgd(cfg.optimizer());
         }
+        gradClip(cfg.optimizerConfig().gradClip());
+        intervals();
         workflow();
         onlyKeys("output_config", cfg.outputConfig(), "out");
         onlyKeys("eval_config", cfg.evalConfig(), "metrics");
@@ -112,7 +129,173 @@ final class ConfigChecks {
             }
             if (ds != null) {
                 oneOf(key + ".type", String.valueOf(ds.type()), DatasetConfig.CLIP_TYPES);
+                if (ds.pipeline() != null) {
+                    pipeline(key + ".pipeline", ds.pipeline());
+                    batchFits(key + ".pipeline", ds.pipeline(), data.videosPerGpu(split), split,
+                            "Flow".equals(ds.modality()) ? 2 : 3);
+                }
             }
+        }
+    }
+
+    /** The top-level pipeline variables of MMAction2 configs, which data.* usually refer to. */
+    private void pipelineVariables() {
+        for (String split : SPLITS) {
+            List<PipelineStep> p = switch (split) {
+                case "train" -> cfg.trainPipeline();
+                case "val" -> cfg.valPipeline();
+                default -> cfg.testPipeline();
+            };
+            if (p != null) {
+                pipeline(split + "_pipeline", p);
+            }
+        }
+    }
+
+    /** Step values that would make every clip NaN or infinite: Normalize's std must be positive, its mean finite. */
+    private void pipeline(String key, List<PipelineStep> steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Normalize n) {
+                String k = key + "." + i;
+                for (int c = 0; n.mean() != null && c < n.mean().size(); c++) {
+                    finite(k + ".mean." + c, n.mean().get(c));
+                }
+                for (int c = 0; n.std() != null && c < n.std().size(); c++) {
+                    Double std = n.std().get(c);
+                    if (std == null || !(std > 0) || Double.isInfinite(std)) {
+                        throw loaded.error(k + ".std." + c, "must be a positive finite number, got " + std
+                                + " (the clip is divided by it)");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses a pipeline whose batches cannot be allocated, before any frame is decoded: one batch is at least
+     * videos × clips × crops × channels × clip_len × the size the last crop or resize fixes (1 × 1 if none)
+     * floats, which must fit in one Java array. The error names the largest of videos_per_gpu, clip_len and
+     * num_clips. (Whether it fits in this
+     * JVM's heap is checked by the loader once the first clip gives the exact size.)
+     */
+    private void batchFits(String key, List<PipelineStep> steps, int videos, String split, int channels) {
+        double frames = 0;
+        String samplerKey = null;
+        double crops = 1;
+        double pixels = 1;
+        for (int i = 0; i < steps.size(); i++) {
+            PipelineStep step = steps.get(i);
+            if (step instanceof FrameSampler f && f.clipLen() != null) {
+                frames = (double) f.clipLen() * f.clipsPerSample();
+                samplerKey = key + "." + i + (f.clipLen() >= f.clipsPerSample() ? ".clip_len" : ".num_clips");
+            } else if (step instanceof CenterCrop c) {
+                pixels = area(c.cropSize(), pixels);
+            } else if (step instanceof ThreeCrop c) {
+                pixels = area(c.cropSize(), pixels);
+                crops *= 3;
+            } else if (step instanceof TenCrop c) {
+                pixels = area(c.cropSize(), pixels);
+                crops *= 10;
+            } else if (step instanceof RandomCrop c && c.size() != null) {
+                pixels = (double) c.size() * c.size();
+            } else if (step instanceof MultiScaleCrop c) {
+                pixels = area(c.inputSize(), pixels);
+            } else if (step instanceof Resize r && !r.keepRatio() && r.scale() != null && r.scale().size() == 2
+                    && r.scale().get(0) >= 1 && r.scale().get(1) >= 1) {
+                pixels = r.scale().get(0) * r.scale().get(1);
+            }
+        }
+        double floats = (double) videos * crops * channels * frames * pixels;
+        if (samplerKey != null && floats > MAX_ARRAY) {
+            DataConfig.DataloaderConfig over = cfg.data().dataloader(split);
+            String videosKey = over != null && over.videosPerGpu() != null
+                    ? "data." + split + "_dataloader.videos_per_gpu" : "data.videos_per_gpu";
+            throw loaded.error(videos > frames ? videosKey : samplerKey, String.format(Locale.ROOT,
+                    "one %s batch needs at least %.3g floats (%d videos x %.0f crops x %d channels x %.0f frames x "
+                    + "%.0f pixels, %s), more than a Java array holds (2^31)", split, floats, videos, crops,
+                    channels, frames, pixels, Memory.format(floats * Float.BYTES)));
+        }
+    }
+
+    /** The area of a crop_size (one value: a square; two: w, h), or {@code otherwise} when absent or malformed. */
+    private static double area(List<Integer> size, double otherwise) {
+        if (size == null || size.isEmpty() || size.size() > 2 || size.contains(null)) {
+            return otherwise;
+        }
+        return (double) size.get(0) * size.get(size.size() - 1);
+    }
+
+    /** torch.optim.SGD's own checks (lr, momentum and weight_decay not negative; Nesterov), and finite values. */
+    private void sgd(OptimizerConfig o) {
+        finite("optimizer.lr", o.lr());
+        finite("optimizer.momentum", o.momentum());
+        finite("optimizer.dampening", o.dampening());
+        finite("optimizer.weight_decay", o.weightDecay());
+        if (o.lr() < 0) {
+            throw loaded.error("optimizer.lr", "Invalid learning rate: " + o.lr() + " (torch.optim.SGD refuses a "
+                    + "negative lr)");
+        }
+        if (o.momentum() < 0) {
+            throw loaded.error("optimizer.momentum", "Invalid momentum value: " + o.momentum()
+                    + " (torch.optim.SGD refuses a negative momentum)");
+        }
+        if (o.weightDecay() < 0) {
+            throw loaded.error("optimizer.weight_decay", "Invalid weight_decay value: " + o.weightDecay()
+                    + " (torch.optim.SGD refuses a negative weight_decay)");
+        }
+        if (o.nesterov() && (o.momentum() <= 0 || o.dampening() != 0)) {
+            throw loaded.error("optimizer.nesterov", "Nesterov momentum requires a momentum and zero dampening, got "
+                    + "momentum " + o.momentum() + " and dampening " + o.dampening());
+        }
+    }
+
+    /**
+     * {@code clip_grad_norm_} scales gradients by {@code max_norm / norm}: a NaN or infinite max_norm makes every
+     * gradient NaN or leaves them unclipped, 0 zeroes them and a negative one reverses them.
+     */
+    private void gradClip(OptimizerHookConfig.GradClip clip) {
+        if (clip == null) {
+            return;
+        }
+        if (clip.maxNorm() == null) {
+            throw loaded.error("optimizer_config.grad_clip", "missing 'max_norm' (set grad_clip: null to disable "
+                    + "clipping)");
+        }
+        finite("optimizer_config.grad_clip.max_norm", clip.maxNorm());
+        if (clip.maxNorm() <= 0) {
+            throw loaded.error("optimizer_config.grad_clip.max_norm", "must be positive, got " + clip.maxNorm());
+        }
+        if (Double.isNaN(clip.normType()) || clip.normType() <= 0) {
+            throw loaded.error("optimizer_config.grad_clip.norm_type", "must be positive or inf, got "
+                    + clip.normType());
+        }
+    }
+
+    /**
+     * Epoch and iteration counts. mmcv's hooks divide by their interval; its EvalHook refuses an interval below 1
+     * and a negative start, and so does this toolkit for every interval, so that a 0 is an error rather than a
+     * division by zero or a silently disabled hook.
+     */
+    private void intervals() {
+        if (cfg.totalEpochs() != null && cfg.totalEpochs() < 1) {
+            throw loaded.error("total_epochs", "must be at least 1, got " + cfg.totalEpochs() + " (nothing would "
+                    + "be trained)");
+        }
+        atLeast("checkpoint_config.interval", cfg.checkpointConfig().interval(), 1);
+        atLeast("log_config.interval", cfg.logConfig().interval(), 1);
+        if (cfg.evaluation() != null) {
+            atLeast("evaluation.interval", cfg.evaluation().interval(), 1);
+            atLeast("evaluation.start", cfg.evaluation().start(), 0);
+        }
+        if (cfg.preciseBn() != null) {
+            atLeast("precise_bn.interval", cfg.preciseBn().interval(), 1);
+            atLeast("precise_bn.num_iters", cfg.preciseBn().numIters(), 1);
+        }
+    }
+
+    private void finite(String key, Double value) {
+        if (value != null && !Double.isFinite(value)) {
+            throw loaded.error(key, "must be a finite number, got " + value);
         }
     }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,6 +51,13 @@ public final class ConfigTree {
     private static final String BASE = "_base_";
     private static final String DELETE = "_delete_";
     private static final Tag PYTHON_TUPLE = new Tag("tag:yaml.org,2002:python/tuple");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Bounds on a config file (the largest MMAction2 config dumped by mmcv is about 10 KB, 6 levels deep). */
+    static final int MAX_CONFIG_BYTES = 1 << 20;
+    static final int MAX_WORD = 1 << 16;
+    static final int MAX_ALIASES = 50;
+    static final int MAX_NESTING = 50;
+    static final int MAX_EXPANDED_NODES = 100_000;
 
     private final Map<String, Object> root;
     private final Map<String, Origin> origins;
@@ -131,7 +142,7 @@ public final class ConfigTree {
                 throw new SlowfastException("--cfg-options: expected KEY=VALUE, got '" + opt + "'");
             }
             String key = opt.substring(0, eq).trim();
-            Object value = parseOptionValue(opt.substring(eq + 1).trim());
+            Object value = parseOptionValue(key, opt.substring(eq + 1).trim());
             setPath(key, value);
             remember(key, new Origin("--cfg-options " + opt, 0, 0));
         }
@@ -192,7 +203,7 @@ public final class ConfigTree {
         }
     }
 
-    static Object parseOptionValue(String text) {
+    static Object parseOptionValue(String key, String text) {
         String t = text;
         if (t.startsWith("(") && t.endsWith(")")) {
             t = "[" + t.substring(1, t.length() - 1) + "]";
@@ -200,7 +211,13 @@ public final class ConfigTree {
             t = "[" + t + "]";
         }
         try {
-            return yaml().load(t);
+            Yaml y = yaml();
+            Node node = y.compose(new java.io.StringReader(t));
+            if (node != null) { // an alias cycle would recurse for ever when the tree is copied or printed
+                index(node, key, "--cfg-options " + key + "=" + text, new LinkedHashMap<>(), new ArrayList<>(),
+                        new int[] {0});
+            }
+            return y.load(t);
         } catch (YAMLException e) {
             throw new SlowfastException("--cfg-options: cannot parse value '" + text + "'");
         }
@@ -240,14 +257,7 @@ public final class ConfigTree {
 
     @SuppressWarnings("unchecked")
     private static void parse(Path file, Map<String, Object> into, Map<String, Origin> origins) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new SlowfastException(file + ": config file not found");
-        } catch (IOException e) {
-            throw new SlowfastException(file + ": cannot read config: " + e.getMessage());
-        }
+        String text = read(file);
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".py")) {
             throw new SlowfastException(file + ": Python configs are not read; convert with mmcv, for example "
@@ -257,11 +267,15 @@ public final class ConfigTree {
         if (name.endsWith(".json")) {
             checkJsonSyntax(file, text);
         }
+        checkWordLengths(file, text);
         Object value;
         Node node;
         try {
             Yaml y = yaml();
             node = y.compose(new java.io.StringReader(text));
+            if (node != null) {
+                index(node, "", file.toString(), origins, new ArrayList<>(), new int[] {0});
+            }
             value = y.load(text);
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -277,9 +291,59 @@ public final class ConfigTree {
         if (!(value instanceof Map<?, ?> m)) {
             throw new SlowfastException(file + ": a config must be a mapping of keys to values at the top level");
         }
+        for (Object key : m.keySet()) {
+            if (!(key instanceof String k) || !IDENTIFIER.matcher(k).matches()) {
+                throw new SlowfastException(where(file, origins.get(String.valueOf(key))) + ": not a config: the "
+                        + "top-level key '" + key + "' is not a Python name, as every key of an mmcv config is");
+            }
+        }
         // Copies break the sharing of YAML aliases, so that later merges change one place only.
         into.putAll((Map<String, Object>) deepCopy(m));
-        index(node, "", file.toString(), origins);
+    }
+
+    /**
+     * The file's text, refused unread beyond {@link #MAX_CONFIG_BYTES} (a config is a few KB; this also bounds a
+     * config that is a device such as /dev/zero).
+     */
+    private static String read(Path file) {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new SlowfastException(file + ": config file not found");
+        } catch (IOException e) {
+            throw new SlowfastException(file + ": cannot read config: " + e.getMessage());
+        }
+        if (bytes.length > MAX_CONFIG_BYTES) {
+            throw new SlowfastException(file + ": the config is larger than " + MAX_CONFIG_BYTES / 1024
+                    + " KiB; configs are a few KB");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SlowfastException(file + ": cannot read config: not UTF-8 text");
+        }
+    }
+
+    /**
+     * Refuses a run of more than {@link #MAX_WORD} characters without white space, naming its line: SnakeYAML's
+     * reader copies its whole look-ahead window for every 1 KiB it reads further, so the time to scan one such run
+     * (a quoted or plain scalar, a huge number) grows with the square of its length (1 MB: seconds; 20 MB: hours).
+     */
+    private static void checkWordLengths(Path file, String text) {
+        int line = 1;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+            }
+            run = Character.isWhitespace(c) ? 0 : run + 1;
+            if (run > MAX_WORD) {
+                throw new SlowfastException(file + ":" + line + ": more than " + MAX_WORD
+                        + " characters without a space; config values are short (is this a config?)");
+            }
+        }
     }
 
     /** SnakeYAML reads JSON leniently (trailing commas, missing values); a .json file must be strict JSON. */
@@ -297,18 +361,37 @@ public final class ConfigTree {
         }
     }
 
-    private static void index(Node node, String path, String file, Map<String, Origin> origins) {
+    /**
+     * Records the origin of every key path below {@code node}, as the config will be once its aliases are copied
+     * out: an alias inside the node it refers to (a cycle) is an error, and so is a tree that aliases expand beyond
+     * {@link #MAX_EXPANDED_NODES} values (SnakeYAML's alias limit alone still lets a few dozen nested aliases expand
+     * to millions).
+     */
+    private static void index(Node node, String path, String file, Map<String, Origin> origins, List<Node> open,
+            int[] count) {
+        if (++count[0] > MAX_EXPANDED_NODES) {
+            throw new SlowfastException(file + ": YAML aliases expand the config beyond " + MAX_EXPANDED_NODES
+                    + " values");
+        }
+        for (Node o : open) {
+            if (o == node) {
+                Mark mark = node.getStartMark();
+                throw new SlowfastException(file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": "
+                        + (path.isEmpty() ? "" : path + ": ") + "a YAML alias refers to a node that contains it");
+            }
+        }
+        open.add(node);
         if (node instanceof MappingNode mn) {
             for (NodeTuple t : mn.getValue()) {
                 if (t.getKeyNode() instanceof ScalarNode k) {
                     if (k.getTag() == Tag.MERGE || "<<".equals(k.getValue())) {
-                        index(t.getValueNode(), path, file, origins);
+                        index(t.getValueNode(), path, file, origins, open, count);
                         continue;
                     }
                     String p = path.isEmpty() ? k.getValue() : path + "." + k.getValue();
                     Mark mark = k.getStartMark();
                     origins.put(p, new Origin(file, mark.getLine() + 1, mark.getColumn() + 1));
-                    index(t.getValueNode(), p, file, origins);
+                    index(t.getValueNode(), p, file, origins, open, count);
                 }
             }
         } else if (node instanceof SequenceNode sn) {
@@ -317,9 +400,10 @@ public final class ConfigTree {
                 String p = path + "." + i;
                 Mark mark = items.get(i).getStartMark();
                 origins.put(p, new Origin(file, mark.getLine() + 1, mark.getColumn() + 1));
-                index(items.get(i), p, file, origins);
+                index(items.get(i), p, file, origins, open, count);
             }
         }
+        open.remove(open.size() - 1);
     }
 
     private static String where(Path file, Origin origin) {
@@ -333,6 +417,10 @@ public final class ConfigTree {
     static Yaml yaml() {
         LoaderOptions lo = new LoaderOptions();
         lo.setAllowDuplicateKeys(false);
+        lo.setCodePointLimit(MAX_CONFIG_BYTES);
+        lo.setMaxAliasesForCollections(MAX_ALIASES);
+        lo.setNestingDepthLimit(MAX_NESTING);
+        lo.setAllowRecursiveKeys(false);
         lo.setTagInspector(PYTHON_TUPLE::equals);
         DumperOptions dopts = new DumperOptions();
         SafeConstructor constructor = new SafeConstructor(lo) {

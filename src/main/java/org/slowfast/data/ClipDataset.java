@@ -3,7 +3,6 @@ package org.slowfast.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -252,7 +251,7 @@ public abstract class ClipDataset {
     private List<Entry> readLines() {
         List<String> lines;
         try {
-            lines = Files.readAllLines(annFile);
+            lines = TextLines.read(annFile);
         } catch (NoSuchFileException e) {
             throw new SlowfastException(annFile + ": annotation file not found");
         } catch (IOException e) {

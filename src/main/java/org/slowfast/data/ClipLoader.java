@@ -3,10 +3,12 @@ package org.slowfast.data;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +25,7 @@ import org.slowfast.config.DatasetConfig;
 import org.slowfast.data.pipeline.FormatShape;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.runtime.DistributedSampler;
+import org.slowfast.runtime.Memory;
 
 /**
  * MMAction2's DataLoader on threads: batches of formatted clips built by {@code workers} threads, at most
@@ -58,6 +61,8 @@ public final class ClipLoader implements BatchSource {
     private int shardRank;
     private int shardWorld = 1;
     private ObjIntConsumer<String> broken;
+    /** Dataset indices whose failure was already named: each bad file is named once, however often it fails. */
+    private final Set<Integer> named = new HashSet<>();
 
     public ClipLoader(ClipDataset dataset, Options options, Consumer<String> warnings) {
         if (dataset.multiClass() && !dataset.testMode()) {
@@ -184,6 +189,12 @@ public final class ClipLoader implements BatchSource {
             if (sampleShape == null) {
                 throw first;
             }
+            double batchBytes = (double) Float.BYTES * options.batchSize() * sampleLength;
+            if (batchBytes > Memory.heapBytes()) {
+                throw new SlowfastException(dataset.annFile() + ": one batch of " + options.batchSize() + " clips of "
+                        + Arrays.toString(sampleShape) + " floats needs " + Memory.format(batchBytes) + ", more than "
+                        + Memory.describeHeap() + "; lower data.videos_per_gpu or clip_len");
+            }
         }
         return sampleShape.clone();
     }
@@ -236,7 +247,10 @@ public final class ClipLoader implements BatchSource {
     }
 
     /** A loaded batch and the samples that failed and were replaced while loading it. */
-    private record Loaded(Batch batch, List<String> failures) {}
+    private record Loaded(Batch batch, List<Failure> failures) {}
+
+    /** A sample that failed to load: its dataset index and the one-line error. */
+    private record Failure(int index, String message) {}
 
     private Loaded load(int epoch, int[] order, int batchIndex) {
         int from = batchIndex * options.batchSize();
@@ -244,7 +258,7 @@ public final class ClipLoader implements BatchSource {
         float[] imgs = new float[n * sampleLength];
         int[] labels = new int[n];
         int[] indices = new int[n];
-        List<String> failures = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
         int j = 0;
         for (int k = 0; k < n; k++) {
             int index = order[from + k];
@@ -261,7 +275,7 @@ public final class ClipLoader implements BatchSource {
                     if (dataset.testMode() || attempt + 1 >= MAX_ATTEMPTS) {
                         throw e;
                     }
-                    failures.add(e.getMessage());
+                    failures.add(new Failure(index, e.getMessage()));
                     index = ClipDataset.random(options.seed(), epoch, index, attempt + 1).nextInt(dataset.size());
                 }
             }
@@ -336,10 +350,12 @@ public final class ClipLoader implements BatchSource {
             return loaded.batch();
         }
 
-        private void account(List<String> newFailures) {
-            for (String f : newFailures) {
-                warnings.accept("replacing a sample that failed to load: " + f);
-                failures.add(f);
+        private void account(List<Failure> newFailures) {
+            for (Failure f : newFailures) {
+                if (named.add(f.index())) {
+                    warnings.accept("replacing a sample that failed to load: " + f.message());
+                }
+                failures.add(f.message());
             }
             int epochSamples = options.dropLast() ? batches * options.batchSize() : order.length;
             if (failures.size() > options.maxFailureShare() * epochSamples) {

@@ -1,7 +1,6 @@
 package org.slowfast.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +10,7 @@ import org.slowfast.SlowfastException;
 public record LabelMap(Path file, List<String> names) {
     public static LabelMap read(Path file) {
         try {
-            List<String> names = Files.readAllLines(file).stream().map(String::strip).toList();
+            List<String> names = TextLines.read(file).stream().map(String::strip).toList();
             int end = names.size();
             while (end > 0 && names.get(end - 1).isEmpty()) {
                 end--;

@@ -1,19 +1,28 @@
 package org.slowfast.model;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.slowfast.config.BackboneConfig;
 import org.slowfast.config.HeadConfig;
 import org.slowfast.config.ModelConfig;
 import org.slowfast.config.PathwayConfig;
+import org.slowfast.runtime.Memory;
 
 /** Validates the {@code model} dict; every problem is one error naming the dotted key. */
 final class ModelConfigCheck {
     private final BiFunction<String, String, RuntimeException> error;
+    private final int replicas;
 
     ModelConfigCheck(BiFunction<String, String, RuntimeException> error) {
+        this(error, 0);
+    }
+
+    /** With {@code replicas} CPU training replicas: the memory bound counts their weights, gradients and momentum. */
+    ModelConfigCheck(BiFunction<String, String, RuntimeException> error, int replicas) {
         this.error = error;
+        this.replicas = replicas;
     }
 
     void check(ModelConfig m) {
@@ -48,6 +57,7 @@ final class ModelConfigCheck {
                     + b.fastPathway().baseChannels() + " for the lateral connections");
         }
         head(m.clsHead(), 32L * b.slowPathway().baseChannels() + 32L * b.fastPathway().baseChannels());
+        parametersFit(b, m.clsHead());
         if (AverageClips.parse(m.testCfg().averageClips()) == null) {
             throw error.apply("model.test_cfg.average_clips", "must be prob, score or null, got '"
                     + m.testCfg().averageClips() + "'");
@@ -127,6 +137,46 @@ final class ModelConfigCheck {
         if (h.initStd() < 0) {
             throw error.apply("model.cls_head.init_std", "must not be negative, got " + h.initStd());
         }
+    }
+
+    /**
+     * Refuses a model whose parameters cannot fit in this machine's memory before libtorch tries to allocate them,
+     * naming the key that makes it so large: the estimate counts the head and the bottleneck convolutions (a lower
+     * bound; BN, laterals and fused channels are left out).
+     */
+    private void parametersFit(BackboneConfig b, HeadConfig h) {
+        double slow = pathwayParameters(b.slowPathway());
+        double fast = pathwayParameters(b.fastPathway());
+        double head = (double) h.inChannels() * h.numClasses() + h.numClasses();
+        int copies = replicas > 0 ? 2 * replicas + 1 : 1;
+        double bytes = (double) Float.BYTES * copies * (slow + fast + head);
+        if (bytes > Memory.physicalBytes()) {
+            String key = head >= Math.max(slow, fast) ? "model.cls_head.num_classes"
+                    : "model.backbone." + (slow >= fast ? "slow" : "fast") + "_pathway.base_channels";
+            throw error.apply(key, String.format(Locale.ROOT, "the model's parameters need at least %s (%.3g "
+                    + "floats, %.3g of them in the head's fc%s), more than %s", Memory.format(bytes),
+                    slow + fast + head, head, copies == 1 ? "" : "; " + copies + " copies: the weights and gradients "
+                    + "of " + replicas + " training replicas and the momentum", Memory.describePhysical()));
+        }
+    }
+
+    /** The weights of a pathway's stem and bottleneck convolutions (downsampling included). */
+    private static double pathwayParameters(PathwayConfig p) {
+        int[] blocks = p.stageBlocks() != null ? p.stageBlocks().stream().mapToInt(Integer::intValue).toArray()
+                : ResNet3dPathway.STAGE_BLOCKS.get(p.depth());
+        List<Integer> k = p.conv1Kernel();
+        double base = p.baseChannels();
+        double n = p.inChannels() * base * k.get(0) * k.get(1) * k.get(2);
+        double inplanes = base;
+        for (int i = 0; i < ResNet3dPathway.STAGES; i++) {
+            double planes = base * (1L << i);
+            double out = planes * Bottleneck3d.EXPANSION;
+            int t = p.inflate().get(i) != 0 ? 3 : 1;
+            n += inplanes * planes * t + 9 * planes * planes + planes * out + inplanes * out;
+            n += (blocks[i] - 1) * (out * planes * t + 9 * planes * planes + planes * out);
+            inplanes = out;
+        }
+        return n;
     }
 
     private void expect(String key, String value, String expected) {

@@ -57,6 +57,14 @@ public final class Recognizer3D extends AbstractBlock implements StateModule {
         return new Recognizer3D(cfg.config().model());
     }
 
+    /**
+     * Checks the model keys without building anything, and that the parameters of training with {@code replicas}
+     * CPU replicas (0 on GPUs) can fit in memory.
+     */
+    public static void checkForTraining(LoadedConfig cfg, int replicas) {
+        new ModelConfigCheck(cfg::error, replicas).check(cfg.config().model());
+    }
+
     /** Builds the model from a {@code model} dict (tests, tools); errors name the key. */
     public static Recognizer3D build(ModelConfig model) {
         new ModelConfigCheck((key, msg) -> new SlowfastException(key + ": " + msg)).check(model);

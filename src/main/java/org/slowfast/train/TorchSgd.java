@@ -74,9 +74,6 @@ public final class TorchSgd implements AutoCloseable {
         if (cfg.lr() == null) {
             throw new SlowfastException("optimizer.lr: missing");
         }
-        if (cfg.nesterov() && (cfg.momentum() <= 0 || cfg.dampening() != 0)) {
-            throw new SlowfastException("optimizer.nesterov: Nesterov momentum requires a momentum and zero dampening");
-        }
         params = new ArrayList<>(named.values());
         momentum = cfg.momentum();
         dampening = cfg.dampening();

@@ -107,9 +107,18 @@ public final class Trainer {
     /**
      * Trains; returns the work dir's JSON log. Every input is checked before the work dir gets a log or a checkpoint:
      * the config keys, the checkpoint to resume or load, the train set and, with validation, the val set (first
-     * samples included). A non-finite loss stops with a {@link SlowfastException}.
+     * samples included). A non-finite loss stops with a {@link SlowfastException}. Rank 0 holds the work dir's
+     * {@link WorkDirLock} while it runs.
      */
     public Path run() {
+        // an existing work dir is locked at once, so that a second run fails before it checks its inputs
+        try (WorkDirLock lock = rank0 && Files.isDirectory(options.workDir())
+                ? WorkDirLock.acquire(options.workDir()) : null) {
+            return checkAndRun(lock != null);
+        }
+    }
+
+    private Path checkAndRun(boolean locked) {
         Path workDir = options.workDir();
         loaded.require("total_epochs", "optimizer");
         Path resume = resumePath();
@@ -141,12 +150,12 @@ public final class Trainer {
             } catch (SlowfastException e) {
                 throw loaded.locate(e);
             }
-            return run(train, shape, schedule, resume != null ? resume : load, checkpoint, resume != null);
+            return run(train, shape, schedule, resume != null ? resume : load, checkpoint, resume != null, locked);
         }
     }
 
     private Path run(BatchSource train, Shape shape, LrSchedule schedule, Path ckptFile, Checkpoint checkpoint,
-            boolean resuming) {
+            boolean resuming, boolean locked) {
         Path workDir = options.workDir();
         try {
             Files.createDirectories(workDir);
@@ -155,13 +164,14 @@ public final class Trainer {
         }
         int totalEpochs = cfg.totalEpochs();
         String timestamp = LocalDateTime.now().format(TrainLog.TIMESTAMP);
-        if (rank0) {
-            org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
-        }
         boolean terminal = System.console() != null && console != null && rank0;
-        try (TrainLog log = rank0 ? new TrainLog(workDir, timestamp, console, !terminal) : TrainLog.discarding();
+        try (WorkDirLock lock = rank0 && !locked ? WorkDirLock.acquire(workDir) : null;
+                TrainLog log = rank0 ? new TrainLog(workDir, timestamp, console, !terminal) : TrainLog.discarding();
                 DataParallel dp = new DataParallel(DataParallel.replicaDevices(options.devices()),
                         () -> Recognizer3D.build(loaded), options.seed(), shape, cfg.optimizer())) {
+            if (rank0) {
+                org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
+            }
             TorchSgd optimizer = dp.optimizer();
             dp.acrossProcesses(collective);
             CpuThreads.useAllCoresForInference();

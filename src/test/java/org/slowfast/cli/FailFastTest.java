@@ -165,4 +165,56 @@ class FailFastTest {
         assertFalse(r.out().contains("--out:"), r.out());
         assertFalse(r.out().contains("(test --out)"), r.out());
     }
+
+    @Test
+    void threadsAboveTheProcessorsAreRefusedUnlessForced() {
+        int over = Runtime.getRuntime().availableProcessors() + 1;
+        CliRun r = CliRun.of("train", CONFIG, "--threads", String.valueOf(over));
+        assertEquals(2, r.code());
+        assertEquals("error: --threads " + over + " is more than the " + (over - 1) + " available processors (training "
+                + "runs one model replica per thread); add --force-threads to use that many anyway\n"
+                + "(see: slowfast train --help)", r.err().strip());
+        assertEquals(0, CliRun.of("--threads", String.valueOf(over), "--force-threads", "print-config", CONFIG).code());
+    }
+
+    @Test
+    void anAnnotationFileOfOneHugeLineNamesTheLine() throws IOException {
+        CliRun r = train(dir.resolve("work"), "data.train.ann_file=/dev/zero");
+        assertEquals("error: /dev/zero:1: a line longer than 65536 characters (is this a text file of one entry per "
+                + "line?)", error(r));
+        Path ann = dir.resolve("ann.txt");
+        Files.writeString(ann, "a 8 0\n" + "b".repeat(1 << 20) + " 8 1\n");
+        r = train(dir.resolve("work"), "data.train.ann_file=" + ann);
+        assertEquals("error: " + ann + ":2: a line longer than 65536 characters (is this a text file of one entry per "
+                + "line?)", error(r));
+        assertFalse(Files.exists(dir.resolve("work")));
+    }
+
+    @Test
+    void aSecondTrainRunOnABusyWorkDirIsRefusedNamingTheLock() throws IOException {
+        Path work = dir.resolve("work");
+        Files.createDirectories(work);
+        try (org.slowfast.train.WorkDirLock first = org.slowfast.train.WorkDirLock.acquire(work)) {
+            String msg = error(train(work));
+            assertTrue(msg.startsWith("error: " + work.resolve("train.lock") + ": the work dir is in use by another "
+                    + "train run (pid " + ProcessHandle.current().pid() + " on "), msg);
+            try (Stream<Path> files = Files.list(work)) {
+                assertEquals(List.of(work.resolve("train.lock")), files.toList()); // no log, config or checkpoint
+            }
+        }
+    }
+
+    @Test
+    void aModelTooLargeForMemoryIsRefusedBeforeSyntheticDataIsGenerated() {
+        Path missing = dir.resolve("synthetic");
+        CliRun r = CliRun.of("train", CONFIG, "--work-dir", dir.resolve("work").toString(), "--cfg-options",
+                "synthetic_data.out_dir=" + missing, "model.cls_head.num_classes=1000000000");
+        int replicas = Runtime.getRuntime().availableProcessors();
+        assertTrue(error(r).contains(": model.cls_head.num_classes: the model's parameters need at least "), r.err());
+        assertTrue(r.err().contains("(3.85e+11 floats, 3.85e+11 of them in the head's fc; " + (2 * replicas + 1)
+                + " copies: the weights and gradients of " + replicas + " training replicas and the momentum)"),
+                r.err());
+        assertFalse(Files.exists(missing));
+        assertFalse(Files.exists(dir.resolve("work")));
+    }
 }

@@ -203,4 +203,167 @@ class ConfigErrorsTest {
         Files.writeString(json, printConfig("print-config", seed, "--json"));
         assertEquals(merged, LoadedConfig.load(json, List.of()).tree());
     }
+
+    // Hostile and careless configs (issue 19): each ends in one line, in well under a second.
+
+    @Test
+    void aYamlAliasInsideItsOwnNodeIsACycle() throws IOException {
+        String f = config("a: &a [1, *a]\n");
+        assertEquals("error: " + f + ":1:4: a.1: a YAML alias refers to a node that contains it", run(2, "print-config", f));
+        f = config("model: &m\n  backbone: *m\n");
+        assertEquals("error: " + f + ":1:8: model.backbone: a YAML alias refers to a node that contains it",
+                run(2, "print-config", f));
+    }
+
+    @Test
+    void anAliasCycleInACfgOptionIsRefused() throws IOException {
+        assertEquals("error: --cfg-options a=&x [*x]:1:1: a.0: a YAML alias refers to a node that contains it",
+                run(2, "print-config", config("a: 1\n"), "--cfg-options", "a=&x [*x]"));
+    }
+
+    @Test
+    void nestedAliasesThatExpandToMillionsAreRefused() throws IOException {
+        StringBuilder text = new StringBuilder("l0: &l0 [1, 2, 3]\n");
+        for (int i = 1; i < 16; i++) {
+            text.append("l").append(i).append(": &l").append(i).append(" [*l").append(i - 1).append(", *l")
+                    .append(i - 1).append(", *l").append(i - 1).append("]\n");
+        }
+        String f = config(text.toString());
+        assertEquals("error: " + f + ": YAML aliases expand the config beyond 100000 values", run(2, "print-config", f));
+    }
+
+    @Test
+    void deepNestingIsRefused() throws IOException {
+        String f = config("a: " + "[".repeat(200) + "]".repeat(200) + "\n");
+        assertEquals("error: " + f + ": YAML syntax error: Nesting Depth exceeded max 50", run(2, "print-config", f));
+    }
+
+    @Test
+    void aLongRunWithoutSpacesIsRefusedBeforeSnakeYamlScansIt() throws IOException {
+        // SnakeYAML's scan of one such run is quadratic in its length: 1 MB took 5 s, 20 MB hours
+        String f = config("total_epochs: 1\nwork_dir: \"" + "a".repeat(ConfigTree.MAX_WORD + 1) + "\"\n");
+        assertEquals("error: " + f + ":2: more than 65536 characters without a space; config values are short (is this "
+                + "a config?)", run(2, "print-config", f));
+        f = config("seed: " + "9".repeat(ConfigTree.MAX_WORD + 1) + "\n");
+        assertTrue(run(2, "print-config", f).startsWith("error: " + f + ":1: more than 65536 characters"));
+    }
+
+    @Test
+    void aConfigOverOneMebibyteIsRefusedUnread() throws IOException {
+        String f = config("a: 1\n" + "# padding padding padding\n".repeat(50_000));
+        assertEquals("error: " + f + ": the config is larger than 1024 KiB; configs are a few KB",
+                run(2, "print-config", f));
+        assertEquals("error: /dev/zero: the config is larger than 1024 KiB; configs are a few KB",
+                run(2, "print-config", "/dev/zero"));
+    }
+
+    @Test
+    void aBinaryConfigIsNotUtf8() throws IOException {
+        Path f = dir.resolve("binary.yaml");
+        Files.write(f, new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+        assertEquals("error: " + f + ": cannot read config: not UTF-8 text", run(2, "print-config", f.toString()));
+    }
+
+    @Test
+    void hugeNumbersAreOneLine() throws IOException {
+        String f = config("total_epochs: 99999999999999999999999\n");
+        assertTrue(run(2, "print-config", f).startsWith("error: " + f + ":1:1: total_epochs: Numeric value"));
+    }
+
+    @Test
+    void aBaseThatParsesButIsNoConfigIsNamed() throws IOException {
+        Files.writeString(dir.resolve("shadow"), "root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
+        String f = config("_base_: shadow\ntotal_epochs: 1\n");
+        assertEquals("error: " + dir.resolve("shadow") + ":1:1: not a config: the top-level key "
+                + "'root:*:19000:0:99999:7::' is not a Python name, as every key of an mmcv config is",
+                run(2, "print-config", f));
+    }
+
+    private static final String TINY = "configs/recognition/slowfast/slowfast_tiny_synthetic.yaml";
+
+    /** The error of {@code command TINY --cfg-options option}, after the option's own prefix. */
+    private String tinyError(String command, String option) {
+        String prefix = "error: --cfg-options " + option + ": ";
+        String msg = run(2, command, TINY, "--cfg-options", option);
+        assertTrue(msg.startsWith(prefix), msg);
+        return msg.substring(prefix.length());
+    }
+
+    @Test
+    void countsAndIntervalsBelowOneAreRefused() {
+        assertEquals("total_epochs: must be at least 1, got 0 (nothing would be trained)",
+                tinyError("print-config", "total_epochs=0"));
+        assertEquals("total_epochs: must be at least 1, got -1 (nothing would be trained)",
+                tinyError("print-config", "total_epochs=-1"));
+        for (String key : List.of("checkpoint_config.interval", "log_config.interval", "evaluation.interval",
+                "precise_bn.interval", "precise_bn.num_iters")) {
+            assertEquals(key + ": must be at least 1, got 0", tinyError("print-config", key + "=0"));
+        }
+        assertEquals("evaluation.start: must be at least 0, got -2", tinyError("print-config", "evaluation.start=-2"));
+    }
+
+    @Test
+    void sgdValuesAreRefusedAsTorchOptimSgdRefusesThem() {
+        assertEquals("optimizer.momentum: Invalid momentum value: -7.0 (torch.optim.SGD refuses a negative momentum)",
+                tinyError("print-config", "optimizer.momentum=-7"));
+        assertEquals("optimizer.lr: Invalid learning rate: -0.1 (torch.optim.SGD refuses a negative lr)",
+                tinyError("print-config", "optimizer.lr=-0.1"));
+        assertEquals("optimizer.weight_decay: Invalid weight_decay value: -1.0E-4 (torch.optim.SGD refuses a "
+                + "negative weight_decay)", tinyError("print-config", "optimizer.weight_decay=-1e-4"));
+        assertEquals("optimizer.nesterov: Nesterov momentum requires a momentum and zero dampening, got momentum 0.0 "
+                + "and dampening 0.0", run(2, "print-config", TINY, "--cfg-options", "optimizer.nesterov=true",
+                "optimizer.momentum=0").replaceFirst("^error: --cfg-options [^ ]*: ", ""));
+        assertEquals("optimizer.lr: must be a finite number, got NaN", tinyError("print-config", "optimizer.lr=.nan"));
+        assertEquals("optimizer.lr: must be a finite number, got Infinity", tinyError("print-config", "optimizer.lr=1e999"));
+        // torch accepts a momentum of 1 or more (the velocity then never decays), and so does this toolkit
+        assertEquals(0, SlowfastCommand.commandLine().setOut(new PrintWriter(new StringWriter()))
+                .execute("print-config", TINY, "--cfg-options", "optimizer.momentum=1.5"));
+    }
+
+    @Test
+    void gradClipNormsMustBeFiniteAndPositive() {
+        assertEquals("optimizer_config.grad_clip.max_norm: must be a finite number, got NaN",
+                tinyError("print-config", "optimizer_config.grad_clip.max_norm=.nan"));
+        assertEquals("optimizer_config.grad_clip.max_norm: must be a finite number, got Infinity",
+                tinyError("print-config", "optimizer_config.grad_clip.max_norm=.inf"));
+        assertEquals("optimizer_config.grad_clip.max_norm: must be positive, got 0.0",
+                tinyError("print-config", "optimizer_config.grad_clip.max_norm=0"));
+        assertEquals("optimizer_config.grad_clip.norm_type: must be positive or inf, got NaN",
+                tinyError("print-config", "optimizer_config.grad_clip.norm_type=.nan"));
+    }
+
+    @Test
+    void normalizeStdMustBePositive() throws IOException {
+        String f = config("data:\n  test:\n    type: RawframeDataset\n    pipeline:\n"
+                + "      - {type: Normalize, mean: [1, 2, 3], std: [1, 0, 1]}\n");
+        assertEquals("error: " + f + ":5:53: data.test.pipeline.0.std.1: must be a positive finite number, got 0.0 "
+                + "(the clip is divided by it)", run(2, "print-config", f));
+        f = config("test_pipeline:\n  - {type: Normalize, mean: [1, 2, .nan], std: [1, 1, 1]}\n");
+        assertEquals("error: " + f + ":2:36: test_pipeline.0.mean.2: must be a finite number, got NaN",
+                run(2, "print-config", f));
+    }
+
+    @Test
+    void aBatchThatCannotBeAllocatedNamesClipLen() {
+        String msg = tinyError("print-config", "data.test.pipeline.0.clip_len=1000000000");
+        assertEquals("data.test.pipeline.0.clip_len: one test batch needs at least 2.07e+13 floats (1 videos x 1 crops "
+                + "x 3 channels x 3000000000 frames x 2304 pixels, 75 TiB), more than a Java array holds (2^31)", msg);
+        msg = tinyError("print-config", "data.videos_per_gpu=100000000");
+        assertTrue(msg.startsWith("data.videos_per_gpu: one train batch needs at least 1.11e+13 floats (100000000 "
+                + "videos x 1 crops x 3 channels x 16 frames x 2304 pixels, "), msg);
+        // the seed's own test batch (3 clips x 3 x 16 x 48 x 48 floats, 1.3 MiB) is accepted
+        assertEquals(0, SlowfastCommand.commandLine().setOut(new PrintWriter(new StringWriter()))
+                .execute("print-config", TINY));
+    }
+
+    @Test
+    void aModelWhoseParametersCannotFitNamesTheKey() {
+        String msg = tinyError("info", "model.cls_head.num_classes=1000000000");
+        assertTrue(msg.startsWith("model.cls_head.num_classes: the model's parameters need at least 1.4 TiB "
+                + "(3.85e+11 floats, 3.85e+11 of them in the head's fc), more than this machine's "), msg);
+        msg = run(2, "info", TINY, "--cfg-options", "model.backbone.slow_pathway.base_channels=100000",
+                "model.backbone.fast_pathway.base_channels=50000", "model.cls_head.in_channels=4800000");
+        assertTrue(msg.contains(": model.backbone.slow_pathway.base_channels: the model's parameters need at least "),
+                msg);
+    }
 }

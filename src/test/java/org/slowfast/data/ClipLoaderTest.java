@@ -185,4 +185,16 @@ class ClipLoaderTest {
         }
         return n;
     }
+
+    @Test
+    void aBatchBeyondTheHeapIsOneErrorBeforeItIsAllocated() {
+        ClipDataset ds = trainSet(4);
+        int batch = 100_000_000;
+        try (ClipLoader loader = new ClipLoader(ds, options(batch, 0, true, false, 0.1), null)) {
+            SlowfastException e = assertThrows(SlowfastException.class, loader::sampleShape);
+            assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote(ds.annFile() + ": one batch of " + batch
+                    + " clips of [") + "[0-9, ]+\\] floats needs [0-9.]+ [GTP]iB, more than the [0-9.]+ [MGT]iB JVM "
+                    + "heap \\(-Xmx, set with SLOWFAST_OPTS\\); lower data.videos_per_gpu or clip_len"), e.getMessage());
+        }
+    }
 }
