@@ -21,6 +21,7 @@ import org.slowfast.SlowfastException;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.ConstructorException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -425,7 +426,16 @@ public final class ConfigTree {
         DumperOptions dopts = new DumperOptions();
         SafeConstructor constructor = new SafeConstructor(lo) {
             {
-                yamlConstructors.put(PYTHON_TUPLE, new ConstructYamlSeq());
+                yamlConstructors.put(PYTHON_TUPLE, new ConstructYamlSeq() {
+                    @Override
+                    public Object construct(Node node) {
+                        if (!(node instanceof SequenceNode)) {
+                            throw new ConstructorException(null, null, "!!python/tuple needs a sequence, not a "
+                                    + node.getNodeId(), node.getStartMark()) {};
+                        }
+                        return super.construct(node);
+                    }
+                });
             }
         };
         return new Yaml(constructor, new Representer(dopts), dopts, lo, new Resolver() {

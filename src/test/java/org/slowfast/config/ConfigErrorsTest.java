@@ -216,6 +216,13 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aPythonTupleTagOnAScalarIsOneLine() throws IOException {
+        String f = config("total_epochs: !!python/tuple 3\n");
+        assertEquals("error: " + f + ":1:15: YAML syntax error: !!python/tuple needs a sequence, not a scalar",
+                run(2, "print-config", f));
+    }
+
+    @Test
     void anAliasCycleInACfgOptionIsRefused() throws IOException {
         assertEquals("error: --cfg-options a=&x [*x]:1:1: a.0: a YAML alias refers to a node that contains it",
                 run(2, "print-config", config("a: 1\n"), "--cfg-options", "a=&x [*x]"));
