@@ -18,7 +18,6 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -61,8 +60,9 @@ public final class NumpyYaml {
             return new Plain(TorchUnpickler.WORK_PER_BYTE * size + (1 << 20)).convert(tree);
         } catch (NoSuchFileException e) {
             throw new SlowfastException(file + ": no such file");
-        } catch (IOException | YAMLException | PickleException e) {
-            throw new SlowfastException(file + ": not readable YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (IOException | RuntimeException e) { // YAMLException, PickleException, a bad !!binary, ...
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new SlowfastException(file + ": not readable YAML: " + reason.lines().findFirst().orElse(""));
         }
     }
 
