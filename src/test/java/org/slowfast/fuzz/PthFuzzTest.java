@@ -1,6 +1,8 @@
 package org.slowfast.fuzz;
 
 import java.io.ByteArrayOutputStream;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,6 +32,8 @@ class PthFuzzTest {
         try (Fuzz fuzz = new Fuzz("pth", dir)) {
             List<Path> corpus = fuzz.corpus(".pth");
             Path file = dir.resolve("checkpoint.pth");
+            assertEquals(4, PthReader.read(fuzz.corpus("seed-full-zip.pth").get(0)).stateDict().size(),
+                    "the target reads its seed");
             for (Path input : corpus) {
                 fuzz.check(Fuzz.read(input), file, PthReader::read);
             }
