@@ -137,12 +137,7 @@ class HostilePickleTest {
     void aTensorViewBiggerThanItsFileIsRefused() {
         // size (2^20, 2^20) with strides (0, 0) over one float: 2^40 elements from 4 bytes
         byte[] pickle = PickleBytes.proto(2).op('}').unicode("w")
-                .global("torch._utils", "_rebuild_tensor_v2").op('(')
-                .op('(').unicode("storage").global("torch", "FloatStorage").unicode("0").unicode("cpu").op('K')
-                .raw(1).op('t').op('Q')
-                .op('K').raw(0).op('J').int32(1 << 20).op('J').int32(1 << 20).op(0x86).op('K').raw(0).op('K').raw(0)
-                .op(0x86).op(0x89).global("collections", "OrderedDict").op(')').op('R').op('t').op('R')
-                .op('s').stop().bytes();
+                .floatTensor(1, new long[] {1 << 20, 1 << 20}, new long[] {0, 0}).op('s').stop().bytes();
         Path file = PickleBytes.zipPth(dir.resolve("view.pth"), pickle, new byte[4]);
         SlowfastException e = assertTimeoutPreemptively(HANG,
                 () -> assertThrows(SlowfastException.class, () -> PthReader.read(file)));
@@ -153,12 +148,7 @@ class HostilePickleTest {
     @Test
     void aRealOneFloatTensorStillReads() {
         byte[] pickle = PickleBytes.proto(2).op('}').unicode("w")
-                .global("torch._utils", "_rebuild_tensor_v2").op('(')
-                .op('(').unicode("storage").global("torch", "FloatStorage").unicode("0").unicode("cpu").op('K')
-                .raw(1).op('t').op('Q')
-                .op('K').raw(0).op('K').raw(1).op(0x85).op('K').raw(1).op(0x85).op(0x89)
-                .global("collections", "OrderedDict").op(')').op('R').op('t').op('R')
-                .op('s').stop().bytes();
+                .floatTensor(1, new long[] {1}, new long[] {1}).op('s').stop().bytes();
         Map<String, Tensor> weights = PthReader.read(PickleBytes.zipPth(dir.resolve("one.pth"), pickle,
                 new byte[] {0, 0, (byte) 0x80, 0x3f})).stateDict();
         assertEquals(1.0f, weights.get("w").toFloats()[0]);

@@ -80,6 +80,27 @@ public final class PickleBytes {
         return op('h').raw(index);
     }
 
+    /**
+     * {@code torch._utils._rebuild_tensor_v2} of the float storage {@code '0'} ({@code elements} long) at offset 0,
+     * with {@code size} and {@code stride} (each below 2^31).
+     */
+    public PickleBytes floatTensor(int elements, long[] size, long[] stride) {
+        global("torch._utils", "_rebuild_tensor_v2").op('(');
+        op('(').unicode("storage").global("torch", "FloatStorage").unicode("0").unicode("cpu").op('J').int32(elements)
+                .op('t').op('Q');
+        op('K').raw(0);
+        tuple(size).tuple(stride);
+        return op(0x89).global("collections", "OrderedDict").op(')').op('R').op('t').op('R');
+    }
+
+    private PickleBytes tuple(long[] values) {
+        op('(');
+        for (long v : values) {
+            op('J').int32(v);
+        }
+        return op('t');
+    }
+
     public PickleBytes stop() {
         return op('.');
     }
