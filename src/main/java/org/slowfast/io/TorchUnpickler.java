@@ -642,11 +642,25 @@ final class TorchUnpickler extends Unpickler {
         return out;
     }
 
+    /**
+     * A short description of an object that is not plain data: its Python name, or its kind for a container (whose
+     * contents are never printed: a pickle can make them exponentially large).
+     */
     private static String describe(Object o) {
         if (o instanceof PyCallable c) {
             return c.name();
         }
-        return o instanceof NumpyArray ? "numpy.ndarray" : String.valueOf(o);
+        if (o instanceof PyObject object) {
+            return String.valueOf(object.get("__class__"));
+        }
+        if (o instanceof Map<?, ?>) {
+            return "dict";
+        }
+        if (o instanceof Collection<?> || o instanceof Object[]) {
+            return o instanceof Set<?> ? "set" : o instanceof List<?> ? "list" : "tuple";
+        }
+        String text = o instanceof NumpyArray ? "numpy.ndarray" : String.valueOf(o);
+        return text.length() > 100 ? text.substring(0, 100) + "..." : text;
     }
 
     /** Copies a (possibly strided) view out of its storage into a contiguous tensor. */
