@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slowfast.SlowfastException;
+import org.slowfast.cli.CliRun;
 import org.slowfast.eval.ResultsFile;
 
 /**
@@ -93,6 +94,22 @@ class HostilePickleTest {
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.startsWith(file.toString()), message);
         assertTrue(message.contains(reason), message);
+    }
+
+    @Test
+    void theCommandsPrintOneLineAndExitWithCode2() throws Exception {
+        Path results = PickleBytes.pkl(dir.resolve("huge.pkl"), (byte[]) pickles().get(0)[1]);
+        Path list = java.nio.file.Files.writeString(dir.resolve("list.txt"), "a.mp4 0\n");
+        CliRun scored = CliRun.of("report-accuracy", "--scores", results.toString(), "--datalist", list.toString());
+        assertEquals(2, scored.code());
+        assertEquals(List.of("error: " + results + ": not a readable Python pickle: BINBYTES declares 4294967295 "
+                + "bytes but only 4 remain in the file"), scored.err().lines().toList());
+
+        Path checkpoint = PickleBytes.zipPth(dir.resolve("bomb.pth"), memoBomb());
+        CliRun published = CliRun.of("publish-model", checkpoint.toString(), dir.resolve("out.pth").toString());
+        assertEquals(2, published.code());
+        assertEquals(1, published.err().lines().count(), published.err());
+        assertTrue(published.err().startsWith("error: " + checkpoint + ": "), published.err());
     }
 
     @Test
