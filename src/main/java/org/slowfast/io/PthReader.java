@@ -89,17 +89,18 @@ public final class PthReader {
                 unpickler = new TorchUnpickler(in);
                 root = unpickler.next();
             }
-            return unpickler.plain(root, ref -> {
-                ZipEntry entry = zip.getEntry(prefix + "data/" + ref.key());
+            Map<String, ByteBuffer> storages = new HashMap<>(); // each read once, however many tensors view it
+            return unpickler.plain(root, ref -> storages.computeIfAbsent(ref.key(), key -> {
+                ZipEntry entry = zip.getEntry(prefix + "data/" + key);
                 if (entry == null) {
-                    throw new IllegalStateException("storage " + prefix + "data/" + ref.key() + " is missing");
+                    throw new IllegalStateException("storage " + prefix + "data/" + key + " is missing");
                 }
                 try (BoundedInput in = entry(zip, entry)) {
                     return ByteBuffer.wrap(in.readDeclared(in.length(), "storage " + entry.getName()));
                 } catch (IOException e) {
                     throw new IllegalStateException("storage " + entry.getName() + ": " + e.getMessage(), e);
                 }
-            });
+            }));
         }
     }
 
