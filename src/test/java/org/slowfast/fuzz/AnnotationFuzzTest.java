@@ -53,7 +53,7 @@ class AnnotationFuzzTest {
                 fuzz.check(Fuzz.read(input), ann, read);
             }
             Mutator mutator = new Mutator(fuzz.random, Fuzz.bytes(corpus));
-            for (int i = 0; i < Fuzz.tries(150); i++) {
+            for (int i = 0; i < Fuzz.tries(500); i++) {
                 fuzz.check(mutator.next(), ann, read);
             }
         }
@@ -70,7 +70,7 @@ class AnnotationFuzzTest {
                 fuzz.check(Fuzz.read(input), file, read);
             }
             Mutator mutator = new Mutator(fuzz.random, Fuzz.bytes(corpus));
-            for (int i = 0; i < Fuzz.tries(150); i++) {
+            for (int i = 0; i < Fuzz.tries(500); i++) {
                 fuzz.check(mutator.next(), file, read);
             }
         }

@@ -49,7 +49,7 @@ class PthFuzzTest {
                 }
             }
             Mutator pickle = new Mutator(fuzz.random, pickles);
-            for (int i = 0; i < Fuzz.tries(300); i++) {
+            for (int i = 0; i < Fuzz.tries(1000); i++) {
                 if (i % 2 == 0) {
                     fuzz.check(whole.next(), file, PthReader::read);
                 } else {

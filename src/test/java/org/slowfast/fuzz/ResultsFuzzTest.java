@@ -28,7 +28,7 @@ class ResultsFuzzTest {
                 fuzz.check(Fuzz.read(input), file, ResultsFile::read);
             }
             Mutator mutator = new Mutator(fuzz.random, Fuzz.bytes(corpus));
-            for (int i = 0; i < Fuzz.tries(300); i++) {
+            for (int i = 0; i < Fuzz.tries(600); i++) {
                 fuzz.check(mutator.next(), file, ResultsFile::read);
             }
         }

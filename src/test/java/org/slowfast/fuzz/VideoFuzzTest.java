@@ -42,7 +42,7 @@ class VideoFuzzTest {
                 fuzz.check(Fuzz.read(input), file, decode);
             }
             Mutator mutator = new Mutator(fuzz.random, Fuzz.bytes(corpus));
-            for (int i = 0; i < Fuzz.tries(40); i++) {
+            for (int i = 0; i < Fuzz.tries(100); i++) {
                 fuzz.check(mutator.next(), file, decode);
             }
         }
