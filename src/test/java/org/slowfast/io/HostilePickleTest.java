@@ -25,7 +25,8 @@ import org.slowfast.eval.ResultsFile;
 /**
  * Pickles that declare more than the file holds, or expand far beyond it (issue 19's table), in each container the
  * toolkit reads: a results {@code .pkl}, a zip {@code .pth} and a legacy {@code .pth}. Each ends in the toolkit's
- * one-line error naming the file, within seconds (the timeout only guards against a hang, it measures nothing).
+ * one-line error naming the file, within seconds (the timeout only guards against a hang, it measures nothing). So
+ * does a results YAML holding a scalar of megabytes.
  */
 class HostilePickleTest {
     private static final Duration HANG = Duration.ofSeconds(30);
@@ -110,6 +111,16 @@ class HostilePickleTest {
         assertEquals(2, published.code());
         assertEquals(1, published.err().lines().count(), published.err());
         assertTrue(published.err().startsWith("error: " + checkpoint + ": "), published.err());
+    }
+
+    @Test
+    void aResultsYamlWithAHugeScalarIsRefusedByLine() throws Exception {
+        // SnakeYAML scans a long run without spaces in quadratic time: 8 MB took most of a minute
+        Path file = java.nio.file.Files.writeString(dir.resolve("huge.yaml"),
+                "- [0.5, 0.5]\n- \"" + "a".repeat(8 << 20) + "\"\n");
+        SlowfastException e = assertTimeoutPreemptively(HANG,
+                () -> assertThrows(SlowfastException.class, () -> ResultsFile.read(file)));
+        assertEquals(file + ":2: more than 65536 characters without a space or line break", e.getMessage());
     }
 
     @Test
