@@ -466,9 +466,9 @@ final class TorchUnpickler extends Unpickler {
     }
 
     /**
-     * Converts an unpickled graph to plain Java values: maps (insertion-ordered), lists, strings, Long, Double,
-     * Boolean, null, byte[], BigInteger and {@link Tensor}s read through {@code storage}; anything else becomes a
-     * string. An object the pickle refers to twice is converted once; a reference back into itself reads
+     * Converts an unpickled graph to plain Java values: maps (insertion-ordered), lists, strings, numbers (Long,
+     * Double, BigInteger, BigDecimal), Boolean, null, byte[] and {@link Tensor}s read through {@code storage};
+     * anything else becomes a short description. An object the pickle refers to twice is converted once; a reference back into itself reads
      * {@code "..."} (as Python's repr writes it), and so does nesting deeper than 64. The expanded size of the result
      * (what walking it as a tree visits) is bounded by the file's size.
      */
