@@ -162,11 +162,20 @@ public final class ResultsFile {
                     + " class scores but entry 0 has " + (n == 0 ? 0 : rows[0].length));
             rows[n] = new double[row.size()];
             for (int c = 0; c < row.size(); c++) {
-                expect(row.get(c) instanceof Number, file, "entry " + n + " holds a non-number: " + row.get(c));
+                expect(row.get(c) instanceof Number, file, "entry " + n + " holds a non-number: " + brief(row.get(c)));
                 rows[n][c] = ((Number) row.get(c)).doubleValue();
             }
         }
         return rows;
+    }
+
+    /** A value as the error shows it: a container by its kind only (it may be large), anything else cut short. */
+    private static String brief(Object value) {
+        if (value instanceof List<?> || value instanceof Map<?, ?>) {
+            return value instanceof List<?> ? "a list" : "a dict";
+        }
+        String text = String.valueOf(value);
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
     }
 
     private static void expect(boolean ok, Path file, String message) {

@@ -1,8 +1,8 @@
 package org.slowfast.io;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -58,19 +58,24 @@ public final class NumpyPickle {
      * null and maps; numpy arrays become (nested, by shape) lists of numbers. Problems are one line naming the file.
      */
     public static Object read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            TorchUnpickler unpickler = new TorchUnpickler();
-            Object root = unpickler.load(in);
-            return TorchUnpickler.plain(root, ref -> {
+        try (BoundedInput in = new BoundedInput(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
+                Files.size(file))) {
+            TorchUnpickler unpickler = new TorchUnpickler(in);
+            Object root = unpickler.next();
+            return unpickler.plain(root, ref -> {
                 throw new PickleException("a torch storage in a results pickle");
             });
         } catch (NoSuchFileException e) {
             throw new SlowfastException(file + ": no such file");
         } catch (IOException | PickleException e) {
-            throw new SlowfastException(file + ": not a readable Python pickle: " + e.getMessage());
-        } catch (ClassCastException | IllegalArgumentException e) { // the unpickler reading bytes that are no pickle
+            throw new SlowfastException(file + ": not a readable Python pickle: " + oneLine(e.getMessage()));
+        } catch (RuntimeException e) { // the unpickler reading bytes that are no pickle (a cast, an empty stack)
             throw new SlowfastException(file + ": not a readable Python pickle (corrupt, or not a pickle)");
         }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "corrupt" : message.replaceAll("\\s+", " ").strip();
     }
 
     /** The objects CPython memoizes once and refers back to (BINGET) in later arrays. */

@@ -7,14 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import net.razorvine.pickle.PickleException;
 import org.slowfast.SlowfastException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -45,14 +48,53 @@ public final class NumpyYaml {
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    /** Reads a YAML file into plain values (lists, maps, numbers, strings); numpy arrays become number lists. */
+    /**
+     * Reads a YAML file into plain values (lists, maps, numbers, strings); numpy arrays become number lists. Aliases
+     * (mmcv's {@code *id002} for the dtype of every row) are allowed as the file's size allows, the expanded result
+     * is bounded by that size, and a node that contains itself reads {@code "..."}.
+     */
     public static Object read(Path file) {
+        checkRuns(file);
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return plain(new Yaml(new TagTolerant()).load(in));
+            long size = Files.size(file);
+            Object tree = new Yaml(new TagTolerant(size)).load(in);
+            return new Plain(TorchUnpickler.WORK_PER_BYTE * size + (1 << 20)).convert(tree);
         } catch (NoSuchFileException e) {
             throw new SlowfastException(file + ": no such file");
-        } catch (IOException | YAMLException e) {
-            throw new SlowfastException(file + ": not readable YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (IOException | RuntimeException e) { // YAMLException, PickleException, a bad !!binary, ...
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new SlowfastException(file + ": not readable YAML: " + reason.lines().findFirst().orElse(""));
+        }
+    }
+
+    /** The longest run of characters without a space or line break that SnakeYAML reads in reasonable time. */
+    private static final int MAX_RUN = 1 << 16;
+
+    /**
+     * Refuses, naming the line, a run of more than {@link #MAX_RUN} characters without whitespace: SnakeYAML scans such
+     * a run in quadratic time (a 1 MB one takes seconds, 8 MB most of a minute). mmcv's files never hold one: PyYAML
+     * wraps {@code !!binary} data every 76 characters and separates flow items with spaces.
+     */
+    private static void checkRuns(Path file) {
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            char[] buffer = new char[1 << 16];
+            long line = 1;
+            int run = 0;
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                for (int i = 0; i < n; i++) {
+                    char c = buffer[i];
+                    line += c == '\n' ? 1 : 0;
+                    run = Character.isWhitespace(c) ? 0 : run + 1;
+                    if (run > MAX_RUN) {
+                        throw new SlowfastException(file + ":" + line + ": more than " + MAX_RUN
+                                + " characters without a space or line break");
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new SlowfastException(file + ": no such file");
+        } catch (IOException e) {
+            throw new SlowfastException(file + ": not readable YAML: " + e.getMessage());
         }
     }
 
@@ -69,36 +111,82 @@ public final class NumpyYaml {
         return e < 0 ? s : s.substring(0, e) + "e" + (s.charAt(e + 1) == '-' ? "" : "+") + s.substring(e + 1);
     }
 
-    /** mmcv's numpy node ({@code _reconstruct} with state {@code (1, shape, dtype, fortran, data)}) as values. */
-    private static Object plain(Object o) {
-        if (o instanceof Map<?, ?> m && m.get("state") instanceof List<?> s && s.size() == 5
-                && s.get(2) instanceof Map<?, ?> dtype && dtype.get("args") instanceof List<?> args && !args.isEmpty()
-                && s.get(4) instanceof byte[] raw && s.get(1) instanceof List<?> shape) {
-            String order = dtype.get("state") instanceof List<?> ds && ds.size() > 1 ? String.valueOf(ds.get(1)) : "<";
-            long[] dims = shape.stream().mapToLong(d -> ((Number) d).longValue()).toArray();
-            Object values = TorchUnpickler.numpyArray(String.valueOf(args.get(0)), order, raw, dims,
-                    Boolean.TRUE.equals(s.get(3)));
-            return values != null ? values : "numpy.ndarray";
+    /** mmcv's numpy nodes as number lists; each node converted once, the tree it expands to bounded. */
+    private static final class Plain {
+        final long budget;
+        final Map<Object, Object> done = new IdentityHashMap<>();
+        final Map<Object, Long> sizes = new IdentityHashMap<>();
+        final Set<Object> open = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Plain(long budget) {
+            this.budget = budget;
         }
-        if (o instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
-            list.forEach(item -> out.add(plain(item)));
+
+        Object convert(Object o) {
+            if (!(o instanceof Map<?, ?> || o instanceof List<?>)) { // a scalar
+                return o;
+            }
+            if (done.containsKey(o)) {
+                return done.get(o);
+            }
+            if (!open.add(o)) {
+                return "...";
+            }
+            long size = 1;
+            Object out = numpy(o);
+            if (out == null && o instanceof List<?> list) {
+                List<Object> copy = new ArrayList<>();
+                for (Object item : list) {
+                    copy.add(convert(item));
+                    size += sizes.getOrDefault(item, 1L);
+                }
+                out = copy;
+            } else if (out == null) {
+                out = o; // any other map stays as it is: nothing reads into it
+            }
+            open.remove(o);
+            if (size > budget) {
+                throw new PickleException("the YAML expands to more than " + budget + " values through its aliases");
+            }
+            sizes.put(o, size);
+            done.put(o, out);
             return out;
         }
-        return o;
+
+        /** mmcv's numpy node ({@code _reconstruct} with state {@code (1, shape, dtype, fortran, data)}) as values. */
+        private static Object numpy(Object o) {
+            if (o instanceof Map<?, ?> m && m.get("state") instanceof List<?> s && s.size() == 5
+                    && s.get(2) instanceof Map<?, ?> dtype && dtype.get("args") instanceof List<?> args
+                    && !args.isEmpty() && s.get(4) instanceof byte[] raw && s.get(1) instanceof List<?> shape
+                    && shape.stream().allMatch(d -> d instanceof Number)) {
+                String order = dtype.get("state") instanceof List<?> ds && ds.size() > 1 ? String.valueOf(ds.get(1))
+                        : "<";
+                long[] dims = shape.stream().mapToLong(d -> ((Number) d).longValue()).toArray();
+                Object values = TorchUnpickler.numpyArray(String.valueOf(args.get(0)), order, raw, dims,
+                        Boolean.TRUE.equals(s.get(3)));
+                return values != null ? values : "numpy.ndarray";
+            }
+            return null;
+        }
     }
 
-    /** Global (Python) tags are allowed: {@link TagTolerant} never instantiates a class for them. */
-    private static LoaderOptions options() {
+    /**
+     * Python tags (mmcv's numpy nodes) are read as plain nodes; any other global tag (a Java class such as
+     * {@code !!javax.script.ScriptEngineManager}) is refused. Sizes are bounded by the file's.
+     */
+    private static LoaderOptions options(long fileSize) {
         LoaderOptions options = new LoaderOptions();
-        options.setTagInspector(tag -> true);
+        options.setTagInspector(tag -> tag.getValue().startsWith("tag:yaml.org,2002:python/"));
+        int bound = (int) Math.min(Integer.MAX_VALUE, Math.max(fileSize, options.getCodePointLimit()));
+        options.setCodePointLimit(bound);
+        options.setMaxAliasesForCollections(bound);
         return options;
     }
 
     /** SafeConstructor that reads nodes with unknown (Python) tags as their plain map, list or string. */
     private static final class TagTolerant extends SafeConstructor {
-        TagTolerant() {
-            super(options());
+        TagTolerant(long fileSize) {
+            super(options(fileSize));
             yamlConstructors.put(null, new AbstractConstruct() {
                 @Override
                 public Object construct(Node node) {

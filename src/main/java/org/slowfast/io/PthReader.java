@@ -75,55 +75,73 @@ public final class PthReader {
             String prefix = pickle.getName().substring(0, pickle.getName().length() - "data.pkl".length());
             ZipEntry byteOrder = zip.getEntry(prefix + "byteorder");
             if (byteOrder != null) {
-                String order = new String(zip.getInputStream(byteOrder).readAllBytes(), StandardCharsets.US_ASCII);
+                String order;
+                try (InputStream in = zip.getInputStream(byteOrder)) {
+                    order = new String(in.readNBytes(16), StandardCharsets.US_ASCII);
+                }
                 if (!order.strip().equals("little")) {
                     throw new IOException("byte order '" + order.strip() + "' is not supported");
                 }
             }
-            TorchUnpickler unpickler = new TorchUnpickler();
+            TorchUnpickler unpickler;
             Object root;
-            try (InputStream in = new BufferedInputStream(zip.getInputStream(pickle))) {
-                root = unpickler.load(in);
+            try (BoundedInput in = entry(zip, pickle)) {
+                unpickler = new TorchUnpickler(in);
+                root = unpickler.next();
             }
-            return TorchUnpickler.plain(root, ref -> {
-                ZipEntry entry = zip.getEntry(prefix + "data/" + ref.key());
+            Map<String, ByteBuffer> storages = new HashMap<>(); // each read once, however many tensors view it
+            return unpickler.plain(root, ref -> storages.computeIfAbsent(ref.key(), key -> {
+                ZipEntry entry = zip.getEntry(prefix + "data/" + key);
                 if (entry == null) {
-                    throw new IllegalStateException("storage " + prefix + "data/" + ref.key() + " is missing");
+                    throw new IllegalStateException("storage " + prefix + "data/" + key + " is missing");
                 }
-                try (InputStream in = zip.getInputStream(entry)) {
-                    return ByteBuffer.wrap(in.readAllBytes());
+                try (BoundedInput in = entry(zip, entry)) {
+                    return ByteBuffer.wrap(in.readDeclared(in.length(), "storage " + entry.getName()));
                 } catch (IOException e) {
                     throw new IllegalStateException("storage " + entry.getName() + ": " + e.getMessage(), e);
                 }
-            });
+            }));
         }
     }
 
+    /** A zip entry's bytes, bounded by the size its central directory declares. */
+    private static BoundedInput entry(ZipFile zip, ZipEntry entry) throws IOException {
+        if (entry.getSize() < 0) {
+            throw new IOException(entry.getName() + " has no declared size");
+        }
+        return new BoundedInput(new BufferedInputStream(zip.getInputStream(entry), 1 << 16), entry.getSize());
+    }
+
     private static Object readLegacy(Path file) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            TorchUnpickler unpickler = new TorchUnpickler();
-            Object magic = unpickler.load(in);
+        try (BoundedInput in = new BoundedInput(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
+                Files.size(file))) {
+            TorchUnpickler unpickler = new TorchUnpickler(in);
+            Object magic = unpickler.next();
             if (!(magic instanceof BigInteger m && m.equals(LEGACY_MAGIC))) {
                 throw new IOException("a pickle without PyTorch's magic number");
             }
-            if (!(unpickler.load(in) instanceof Number protocol && protocol.longValue() == LEGACY_PROTOCOL)) {
+            if (!(unpickler.next() instanceof Number protocol && protocol.longValue() == LEGACY_PROTOCOL)) {
                 throw new IOException("unknown legacy protocol version");
             }
-            if (unpickler.load(in) instanceof Map<?, ?> sysInfo && Boolean.FALSE.equals(sysInfo.get("little_endian"))) {
+            if (unpickler.next() instanceof Map<?, ?> sysInfo && Boolean.FALSE.equals(sysInfo.get("little_endian"))) {
                 throw new IOException("big-endian checkpoints are not supported");
             }
-            Object root = unpickler.load(in);
+            Object root = unpickler.next();
             Map<String, ByteBuffer> data = new HashMap<>();
-            for (Object key : (List<?>) unpickler.load(in)) {
+            for (Object key : (List<?>) unpickler.next()) {
                 TorchUnpickler.StorageRef ref = unpickler.storages.get(String.valueOf(key));
                 if (ref == null) {
                     throw new IOException("storage '" + key + "' is not used by the pickle");
                 }
-                long numel = ByteBuffer.wrap(readExactly(in, 8, key)).order(ByteOrder.LITTLE_ENDIAN).getLong();
-                byte[] raw = readExactly(in, Math.toIntExact(numel * ref.dtype().bytes), key);
-                data.put(ref.key(), ByteBuffer.wrap(raw));
+                String what = "storage '" + key + "'";
+                long numel = ByteBuffer.wrap(in.readDeclared(8, what)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                if (numel < 0 || numel > in.remaining() / ref.dtype().bytes) {
+                    throw new IOException(what + " declares " + numel + " elements but only " + in.remaining()
+                            + " bytes remain in the file");
+                }
+                data.put(ref.key(), ByteBuffer.wrap(in.readDeclared(numel * ref.dtype().bytes, what)));
             }
-            return TorchUnpickler.plain(root, ref -> {
+            return unpickler.plain(root, ref -> {
                 ByteBuffer bytes = data.get(ref.key());
                 if (bytes == null) {
                     throw new IllegalStateException("storage '" + ref.key() + "' is missing");
@@ -131,14 +149,6 @@ public final class PthReader {
                 return bytes;
             });
         }
-    }
-
-    private static byte[] readExactly(InputStream in, int length, Object storageKey) throws IOException {
-        byte[] bytes = in.readNBytes(length);
-        if (bytes.length != length) {
-            throw new IOException("truncated file: storage '" + storageKey + "' is incomplete");
-        }
-        return bytes;
     }
 
     private static Checkpoint toCheckpoint(Path file, Object root) {

@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
@@ -22,8 +27,21 @@ import net.razorvine.pickle.Unpickler;
  * Unpickles {@code torch.save} pickles without running Python: storages become {@link StorageRef}s, tensors
  * {@link TensorView}s (materialised later by {@link #plain}), dicts keep their order, numpy scalars and arrays become
  * numbers and lists, and every other class becomes a harmless map {@code {"__class__": "module.name", ...attrs}}.
+ *
+ * <p>Hostile input is bounded by the file's size: a declared length (BINBYTES, BINUNICODE, ...) beyond the bytes that
+ * remain is an error before anything is allocated, integers are limited to CPython's 4300 digits, and the work of
+ * every opcode that copies an earlier object (a memo bomb's {@code BUILD}, {@code set(...)}, nested references) and the
+ * size of the expanded result are charged against {@link #WORK_PER_BYTE} units per byte of the file.
  */
 final class TorchUnpickler extends Unpickler {
+    /** Work and expanded objects allowed per byte of the pickle (plus {@link #WORK_BASE}); real files use about one. */
+    static final long WORK_PER_BYTE = 16;
+    private static final long WORK_BASE = 1 << 20;
+    /** CPython's default {@code sys.get_int_max_str_digits()}; 1786 bytes of a LONG4 hold as many digits. */
+    private static final int MAX_INT_DIGITS = 4300;
+    private static final int MAX_INT_BYTES = 1786;
+    private static final int MAX_DEPTH = 64;
+
     /** A torch storage named by a persistent id; its bytes live outside the pickle. */
     record StorageRef(Tensor.DType dtype, String key) {}
 
@@ -42,13 +60,26 @@ final class TorchUnpickler extends Unpickler {
         }
     }
 
-    /** An instance of a class this reader does not know: its class name, constructor arguments and attributes. */
+    /**
+     * An instance of a class this reader does not know: its class name, constructor arguments and attributes. As a
+     * Python object it is hashed by identity (it may be a dict key), never through its contents.
+     */
     private static final class PyObject extends LinkedHashMap<Object, Object> {
         PyObject(String className, Object[] args) {
             put("__class__", className);
             if (args.length > 0) {
                 put("args", args);
             }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
         }
     }
 
@@ -86,6 +117,21 @@ final class TorchUnpickler extends Unpickler {
     /** Every storage the pickle referred to, by key. */
     final Map<String, StorageRef> storages = new LinkedHashMap<>();
 
+    private final BoundedInput in;
+    private final long budget;
+    private long work;
+
+    /** An unpickler of the pickles in {@code in}; its size bounds what they may declare and expand to. */
+    TorchUnpickler(BoundedInput in) {
+        this.in = in;
+        this.budget = WORK_BASE + WORK_PER_BYTE * in.length();
+    }
+
+    /** The next pickle of the stream. */
+    Object next() throws IOException {
+        return load(in);
+    }
+
     @Override
     protected Object dispatch(short opcode) throws IOException {
         switch (opcode) {
@@ -97,24 +143,184 @@ final class TorchUnpickler extends Unpickler {
                 String name = (String) stack.pop();
                 stack.add(global((String) stack.pop(), name));
             }
-            case Opcodes.EMPTY_DICT -> stack.add(new LinkedHashMap<>());
-            case Opcodes.SETITEMS -> {
+            case Opcodes.INST -> {
+                String module = PickleUtils.readline(input);
+                PyCallable callable = global(module, PickleUtils.readline(input));
+                stack.add(construct(callable, stack.pop_all_since_marker().toArray()));
+            }
+            case Opcodes.OBJ -> {
                 List<Object> items = stack.pop_all_since_marker();
-                @SuppressWarnings("unchecked")
-                Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
-                for (int i = 0; i < items.size(); i += 2) {
-                    dict.put(items.get(i), items.get(i + 1));
-                }
+                stack.add(construct(items.get(0), items.subList(1, items.size()).toArray()));
+            }
+            case Opcodes.REDUCE, Opcodes.NEWOBJ -> {
+                Object[] args = (Object[]) stack.pop();
+                stack.add(construct(stack.pop(), args));
+            }
+            case Opcodes.NEWOBJ_EX -> {
+                charge(shallowSize(stack.pop())); // keyword arguments: a Java constructor takes none
+                Object[] args = (Object[]) stack.pop();
+                stack.add(construct(stack.pop(), args));
             }
             case Opcodes.BUILD -> {
                 Object state = stack.pop();
+                long size = 1 + shallowSize(state);
+                for (Object part : state instanceof Object[] parts ? parts : new Object[0]) {
+                    size += shallowSize(part);
+                }
+                charge(size); // a BUILD copies its state's attributes: each costs work, as in Python
                 build(stack.peek(), state);
+            }
+            case Opcodes.EMPTY_DICT -> stack.add(new LinkedHashMap<>());
+            case Opcodes.DICT -> {
+                Map<Object, Object> dict = new LinkedHashMap<>();
+                putPairs(dict, stack.pop_all_since_marker());
+                stack.add(dict);
+            }
+            case Opcodes.SETITEM -> {
+                Object value = stack.pop();
+                Object key = hashable(stack.pop());
+                dict(stack.peek()).put(key, value);
+            }
+            case Opcodes.SETITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                putPairs(dict(stack.peek()), items);
+            }
+            case Opcodes.APPENDS -> { // without razorvine's trimToSize, which made many APPENDS quadratic
+                List<Object> items = stack.pop_all_since_marker();
+                list(stack.peek()).addAll(items);
+            }
+            case Opcodes.POP_MARK -> stack.pop_all_since_marker(); // without razorvine's trimToSize
+            case Opcodes.EMPTY_SET -> stack.add(new LinkedHashSet<>());
+            case Opcodes.ADDITEMS -> {
+                List<Object> items = hashable(stack.pop_all_since_marker());
+                set(stack.peek()).addAll(items);
+            }
+            case Opcodes.FROZENSET -> stack.add(new LinkedHashSet<>(hashable(stack.pop_all_since_marker())));
+            case Opcodes.BINSTRING -> stack.add(PickleUtils.rawStringFromBytes(declared(int32(), "BINSTRING")));
+            case Opcodes.BINBYTES -> stack.add(declared(int32() & 0xffffffffL, "BINBYTES"));
+            case Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> stack.add(declared(int64(), "BINBYTES8"));
+            case Opcodes.BINUNICODE -> stack.add(utf8(declared(int32() & 0xffffffffL, "BINUNICODE")));
+            case Opcodes.BINUNICODE8 -> stack.add(utf8(declared(int64(), "BINUNICODE8")));
+            case Opcodes.LONG4 -> {
+                long n = int32();
+                if (n > MAX_INT_BYTES) {
+                    throw new PickleException("LONG4 of " + n + " bytes: integers of more than " + MAX_INT_DIGITS
+                            + " digits are refused, as CPython refuses to convert them");
+                }
+                stack.add(PickleUtils.decode_long(declared(n, "LONG4")));
+            }
+            case Opcodes.LONG -> {
+                String digits = PickleUtils.readline(input).replaceFirst("L$", "");
+                if (digits.length() > MAX_INT_DIGITS + 1) {
+                    throw new PickleException("LONG of " + digits.length() + " digits: integers of more than "
+                            + MAX_INT_DIGITS + " digits are refused, as CPython refuses to convert them");
+                }
+                stack.add(PickleUtils.optimizeBigint(new BigInteger(digits)));
             }
             default -> {
                 return super.dispatch(opcode);
             }
         }
         return NO_RETURN_VALUE;
+    }
+
+    private byte[] declared(long length, String opcode) throws IOException {
+        return in.readDeclared(length, opcode);
+    }
+
+    private int int32() throws IOException {
+        return PickleUtils.bytes_to_integer(in.readDeclared(4, "a 4-byte length"));
+    }
+
+    private long int64() throws IOException {
+        return PickleUtils.bytes_to_long(in.readDeclared(8, "an 8-byte length"), 0);
+    }
+
+    private static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Calls a Python callable reached by GLOBAL, charging the size of its arguments (it may copy them). */
+    private Object construct(Object callable, Object[] args) {
+        if (!(callable instanceof IObjectConstructor constructor)) {
+            throw new PickleException("calling " + describe(callable) + ", which is not a class or function");
+        }
+        long size = 1;
+        for (Object arg : args) {
+            size += shallowSize(arg);
+        }
+        charge(size);
+        return constructor.construct(args);
+    }
+
+    /** Work spent copying objects of the pickle; refused once it exceeds what the file's size can justify. */
+    private void charge(long units) {
+        work += units;
+        if (work > budget) {
+            throw new PickleException(memoBomb());
+        }
+    }
+
+    private String memoBomb() {
+        return "the pickle expands to more than " + WORK_PER_BYTE + " objects per byte of the file (it refers back "
+                + "to its own parts again and again: a memo bomb)";
+    }
+
+    private long shallowSize(Object o) {
+        if (o instanceof Collection<?> c) {
+            return c.size();
+        }
+        if (o instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        if (o instanceof Object[] a) {
+            return a.length;
+        }
+        if (o instanceof String s) {
+            return s.length();
+        }
+        return o instanceof byte[] b ? b.length : 1;
+    }
+
+    private static void putPairs(Map<Object, Object> dict, List<Object> items) {
+        if (items.size() % 2 != 0) {
+            throw new PickleException("odd number of items for a dict");
+        }
+        for (int i = 0; i < items.size(); i += 2) {
+            dict.put(hashable(items.get(i)), items.get(i + 1));
+        }
+    }
+
+    /**
+     * A dict key or set element as Python allows it: lists, dicts and sets are unhashable (and hashing one in Java
+     * walks all its contents, which a pickle can make exponential).
+     */
+    private static Object hashable(Object key) {
+        if (key instanceof Collection<?> || key instanceof Map<?, ?> && !(key instanceof PyObject)) {
+            throw new PickleException("unhashable " + (key instanceof Map<?, ?> ? "dict" : "list or set")
+                    + " used as a dict key or set element");
+        }
+        return key;
+    }
+
+    private static List<Object> hashable(List<Object> keys) {
+        keys.forEach(TorchUnpickler::hashable);
+        return keys;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Object, Object> dict(Object o) {
+        return (Map<Object, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) {
+        return (List<Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Object> set(Object o) {
+        return (Set<Object>) o;
     }
 
     @Override
@@ -164,15 +370,50 @@ final class TorchUnpickler extends Unpickler {
         };
     }
 
-    /** razorvine's own constructors (bytes, set, datetime, ...) when it has one, else a {@link PyObject}. */
+    /** razorvine's constructors of plain data that Python names {@code full}. */
+    private static final Set<String> DATA_CLASSES = Set.of("builtins.complex", "__builtin__.complex",
+            "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta", "decimal.Decimal",
+            "array.array", "array._array_reconstructor");
+
+    /**
+     * Bytes, sets and the few plain-data classes razorvine builds ({@link #DATA_CLASSES}); any other callable
+     * ({@code os.system}, {@code builtins.eval}, ...) is never called: it becomes an inert {@link PyObject}.
+     */
     private static PyCallable fallback(String full) {
-        IObjectConstructor known = objectConstructors.get(full);
-        return new PyCallable(full, args -> {
-            if (known == null) {
-                throw new PickleException("unknown class");
-            }
-            return known.construct(args);
-        });
+        return switch (full) {
+            case "_codecs.encode", "builtins.bytes", "__builtin__.bytes", "builtins.bytearray",
+                    "__builtin__.bytearray" -> new PyCallable(full, TorchUnpickler::bytes);
+            case "builtins.set", "__builtin__.set", "builtins.frozenset", "__builtin__.frozenset" ->
+                    new PyCallable(full, a -> a.length == 0 ? new LinkedHashSet<>()
+                            : new LinkedHashSet<>(hashable(new ArrayList<>((Collection<?>) a[0]))));
+            default -> new PyCallable(full, args -> {
+                if (!DATA_CLASSES.contains(full)) {
+                    throw new PickleException("not a data class");
+                }
+                return objectConstructors.get(full).construct(args);
+            });
+        };
+    }
+
+    /** {@code bytes()}, {@code bytes(b)}, {@code bytes([ints])} and {@code _codecs.encode(str, encoding)}. */
+    private static byte[] bytes(Object[] a) {
+        if (a.length == 0) {
+            return new byte[0];
+        }
+        if (a[0] instanceof byte[] b) {
+            return b.clone();
+        }
+        if (a[0] instanceof String text) {
+            String encoding = a.length > 1 ? String.valueOf(a[1]).toLowerCase().replace('_', '-') : "utf-8";
+            return text.getBytes(encoding.matches("latin-?1|iso-8859-1") ? StandardCharsets.ISO_8859_1
+                    : StandardCharsets.UTF_8);
+        }
+        List<?> ints = (List<?>) a[0]; // bytes(n) of n zero bytes is refused: no checkpoint holds one
+        byte[] out = new byte[ints.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) ints.get(i)).byteValue();
+        }
+        return out;
     }
 
     private static void build(Object target, Object state) {
@@ -225,58 +466,136 @@ final class TorchUnpickler extends Unpickler {
     }
 
     /**
-     * Converts an unpickled graph to plain Java values: maps (insertion-ordered), lists, strings, Long, Double,
-     * Boolean, null, byte[], BigInteger and {@link Tensor}s read through {@code storage}; anything else becomes a
-     * string.
+     * Converts an unpickled graph to plain Java values: maps (insertion-ordered), lists, strings, numbers (Long,
+     * Double, BigInteger, BigDecimal), Boolean, null, byte[] and {@link Tensor}s read through {@code storage};
+     * anything else becomes a short description. An object the pickle refers to twice is converted once; a reference back into itself reads
+     * {@code "..."} (as Python's repr writes it), and so does nesting deeper than 64. The expanded size of the result
+     * (what walking it as a tree visits) is bounded by the file's size.
      */
-    static Object plain(Object o, Function<StorageRef, ByteBuffer> storage) {
-        return plain(o, storage, 0);
+    Object plain(Object root, Function<StorageRef, ByteBuffer> storage) {
+        return new Flattener(storage).convert(root, 0).value;
     }
 
-    private static Object plain(Object o, Function<StorageRef, ByteBuffer> storage, int depth) {
-        if (depth > 64) {
-            return "...";
+    /** A converted value and the number of nodes a tree walk of it visits. */
+    private record Converted(Object value, long size) {}
+
+    private final class Flattener {
+        final Function<StorageRef, ByteBuffer> storage;
+        final Map<Object, Converted> done = new IdentityHashMap<>();
+        final Set<Object> open = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Flattener(Function<StorageRef, ByteBuffer> storage) {
+            this.storage = storage;
         }
-        if (o == null || o instanceof String || o instanceof Double || o instanceof Boolean || o instanceof Long
-                || o instanceof BigInteger || o instanceof byte[]) {
-            return o;
-        }
-        if (o instanceof Integer || o instanceof Short || o instanceof Byte) {
-            return ((Number) o).longValue();
-        }
-        if (o instanceof TensorView view) {
-            return materialise(view, storage.apply(view.storage()));
-        }
-        if (o instanceof Map<?, ?> map) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(plain(k, storage, depth + 1), plain(v, storage, depth + 1)));
-            return out;
-        }
-        if (o instanceof Object[] || o instanceof Collection<?>) {
-            List<Object> out = new ArrayList<>();
-            for (Object item : o instanceof Object[] items ? List.of(items) : (Collection<?>) o) {
-                out.add(plain(item, storage, depth + 1));
+
+        Converted convert(Object o, int depth) {
+            if (o == null || o instanceof String || o instanceof Number || o instanceof Boolean
+                    || o instanceof byte[]) {
+                return new Converted(o instanceof Integer || o instanceof Short || o instanceof Byte
+                        ? (Object) ((Number) o).longValue() : o, 1);
             }
-            return out;
+            Converted known = done.get(o);
+            if (known != null) {
+                return known;
+            }
+            if (depth > MAX_DEPTH || !open.add(o)) {
+                return new Converted("...", 1);
+            }
+            try {
+                Converted c = container(o, depth);
+                if (c.size > budget) {
+                    throw new PickleException(memoBomb());
+                }
+                done.put(o, c);
+                return c;
+            } finally {
+                open.remove(o);
+            }
         }
-        if (o instanceof NumpyArray array && array.dtype != null && array.raw instanceof byte[] raw) {
-            Object values = numpyArray(array.dtype.code, array.dtype.byteOrder, raw, array.shape, array.fortran);
-            return values != null ? values : "numpy.ndarray";
+
+        private Converted container(Object o, int depth) {
+            if (o instanceof TensorView view) {
+                charge(checkedNumel(view.size(), "tensor")); // a strided view is copied element by element
+                return new Converted(materialise(view, storage.apply(view.storage())), 1);
+            }
+            long size = 1;
+            if (o instanceof Map<?, ?> map) {
+                Map<Object, Object> out = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    Converted v = convert(e.getValue(), depth + 1);
+                    out.put(key(e.getKey()), v.value);
+                    size += 1 + v.size;
+                }
+                return new Converted(out, size);
+            }
+            if (o instanceof Object[] || o instanceof Collection<?>) {
+                List<Object> out = new ArrayList<>();
+                for (Object item : o instanceof Object[] items ? Arrays.asList(items) : (Collection<?>) o) {
+                    Converted v = convert(item, depth + 1);
+                    out.add(v.value);
+                    size += v.size;
+                }
+                return new Converted(out, size);
+            }
+            if (o instanceof NumpyArray array && array.dtype != null && array.raw instanceof byte[] raw) {
+                charge(raw.length);
+                Object values = numpyArray(array.dtype.code, array.dtype.byteOrder, raw, array.shape, array.fortran);
+                return new Converted(values != null ? values : "numpy.ndarray", 1 + raw.length);
+            }
+            return new Converted(describe(o), 1);
         }
-        return describe(o);
+
+        /**
+         * A dict key: a string, number, boolean, None, bytes or flat tuple of those as itself (a tuple as a list);
+         * any other key (an object, a nested tuple) as its description, so that no key is ever hashed deeply.
+         */
+        private Object key(Object k) {
+            Object leaf = convert(k, MAX_DEPTH).value;
+            if (k instanceof Object[] tuple) {
+                List<Object> out = new ArrayList<>();
+                for (Object item : tuple) {
+                    if (item instanceof Object[] || item instanceof Map<?, ?> || item instanceof Collection<?>) {
+                        return describe(k);
+                    }
+                    out.add(convert(item, MAX_DEPTH).value);
+                }
+                return out;
+            }
+            return leaf instanceof Map<?, ?> || leaf instanceof List<?> || leaf instanceof Tensor ? describe(k) : leaf;
+        }
     }
 
     /**
      * A numpy array's values from its pickled state (dtype code such as {@code f4}, byte order, raw bytes, shape):
      * nested lists by shape (a number for a 0-d array), or null for an unsupported dtype or a Fortran-order
-     * multi-dimensional array.
+     * multi-dimensional array. A shape that does not match the bytes is an error.
      */
     static Object numpyArray(String code, String byteOrder, byte[] raw, long[] shape, boolean fortran) {
         NumpyDType dtype = new NumpyDType(code);
         dtype.byteOrder = byteOrder;
+        int size;
+        try {
+            size = Integer.parseInt(code.replaceFirst("^[<>|=]", "").substring(1));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (size <= 0) {
+            return null;
+        }
+        if (shape != null) {
+            long numel = checkedNumel(shape, "numpy array");
+            if (numel > raw.length / size || numel * size != raw.length) {
+                throw new PickleException("a numpy array of shape " + python(shape) + " and dtype " + code
+                        + " needs " + (numel > raw.length ? numel + " × " + size : numel * size) + " bytes but holds "
+                        + raw.length);
+            }
+            if (numel == 0 && checkedNumel(Arrays.copyOf(shape, Math.max(0, shape.length - 1)), "numpy array")
+                    > (1 << 16)) {
+                throw new PickleException("an empty numpy array of shape " + python(shape) + " has too many rows");
+            }
+        }
         List<Object> flat = new ArrayList<>();
         try {
-            int size = Integer.parseInt(code.replaceFirst("^[<>|=]", "").substring(1));
             for (int i = 0; i < raw.length / size; i++) {
                 flat.add(decodeNumpy(dtype, raw, i));
             }
@@ -284,12 +603,33 @@ final class TorchUnpickler extends Unpickler {
             return null;
         }
         if (shape == null || shape.length < 2) {
-            return shape != null && shape.length == 0 && flat.size() == 1 ? flat.get(0) : flat;
+            return shape != null && shape.length == 0 ? flat.get(0) : flat;
         }
-        if (fortran || Tensor.numel(shape) != flat.size()) {
-            return null;
+        return fortran ? null : nest(flat, shape, 0, 0);
+    }
+
+    /** The product of {@code shape}, refused when a dimension is negative or the product overflows. */
+    private static long checkedNumel(long[] shape, String what) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new PickleException("a " + what + " of shape " + python(shape) + " has a negative size");
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new PickleException("a " + what + " of shape " + python(shape) + " has more than 2^63 elements");
+            }
         }
-        return nest(flat, shape, 0, 0);
+        return n;
+    }
+
+    private static String python(long[] shape) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(shape[i]);
+        }
+        return sb.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
     private static List<Object> nest(List<Object> flat, long[] shape, int dim, int from) {
@@ -302,11 +642,25 @@ final class TorchUnpickler extends Unpickler {
         return out;
     }
 
+    /**
+     * A short description of an object that is not plain data: its Python name, or its kind for a container (whose
+     * contents are never printed: a pickle can make them exponentially large).
+     */
     private static String describe(Object o) {
         if (o instanceof PyCallable c) {
             return c.name();
         }
-        return o instanceof NumpyArray ? "numpy.ndarray" : String.valueOf(o);
+        if (o instanceof PyObject object) {
+            return String.valueOf(object.get("__class__"));
+        }
+        if (o instanceof Map<?, ?>) {
+            return "dict";
+        }
+        if (o instanceof Collection<?> || o instanceof Object[]) {
+            return o instanceof Set<?> ? "set" : o instanceof List<?> ? "list" : "tuple";
+        }
+        String text = o instanceof NumpyArray ? "numpy.ndarray" : String.valueOf(o);
+        return text.length() > 100 ? text.substring(0, 100) + "..." : text;
     }
 
     /** Copies a (possibly strided) view out of its storage into a contiguous tensor. */
@@ -315,7 +669,10 @@ final class TorchUnpickler extends Unpickler {
         int bytes = dtype.bytes;
         long[] size = view.size();
         long[] stride = view.stride();
-        long numel = Tensor.numel(size);
+        if (stride.length != size.length) {
+            throw new PickleException("a tensor of " + size.length + " dimensions with " + stride.length + " strides");
+        }
+        long numel = checkedNumel(size, "tensor");
         long last = view.offset();
         long contiguousStride = 1;
         boolean contiguous = true;
@@ -323,7 +680,11 @@ final class TorchUnpickler extends Unpickler {
             if (size[d] < 0 || stride[d] < 0) {
                 throw new PickleException("negative size or stride in a tensor");
             }
-            last += (size[d] - 1) * stride[d];
+            try {
+                last = Math.addExact(last, Math.multiplyExact(size[d] - 1, stride[d]));
+            } catch (ArithmeticException e) {
+                throw new PickleException("tensor view exceeds its storage '" + view.storage().key() + "'");
+            }
             contiguous &= size[d] == 1 || stride[d] == contiguousStride;
             contiguousStride *= size[d];
         }

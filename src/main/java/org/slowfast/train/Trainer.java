@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -40,6 +39,7 @@ import org.slowfast.runtime.Progress;
 import org.slowfast.runtime.ResultGather;
 import org.slowfast.runtime.SingleProcess;
 import org.slowfast.eval.Evaluator;
+import org.slowfast.io.AtomicFiles;
 import org.slowfast.io.Checkpoint;
 import org.slowfast.io.PthReader;
 import org.slowfast.io.PthWriter;
@@ -170,7 +170,7 @@ public final class Trainer {
                 DataParallel dp = new DataParallel(DataParallel.replicaDevices(options.devices()),
                         () -> Recognizer3D.build(loaded), options.seed(), shape, cfg.optimizer())) {
             if (rank0) {
-                org.slowfast.io.AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
+                AtomicFiles.writeString(workDir.resolve(loaded.file().getFileName()), configDump);
             }
             TorchSgd optimizer = dp.optimizer();
             dp.acrossProcesses(collective);
@@ -355,9 +355,7 @@ public final class Trainer {
             ParameterChecksum.verify(collective, dp.main().model().namedParameters().values(),
                     "after epoch " + epoch);
             if (rank0 && (epoch % cfg.checkpointConfig().interval() == 0 || epoch == totalEpochs)) {
-                Path file = options.workDir().resolve("epoch_" + epoch + ".pth");
-                save(file);
-                copyAtomically(file, options.workDir().resolve("latest.pth"));
+                saveEpochCheckpoint(options.workDir(), epoch, checkpoint());
                 log.info("Saving checkpoint at " + epoch + " epochs");
             }
             if (options.validate() && shouldEvaluate()) {
@@ -430,12 +428,12 @@ public final class Trainer {
             Path best = options.workDir().resolve("best_" + key + "_epoch_" + epoch + ".pth");
             hookMsgs.put("best_score", score);
             hookMsgs.put("best_ckpt", best.toString());
-            save(best);
+            PthWriter.write(best, checkpoint());
             log.info("Now best checkpoint is saved as " + best.getFileName() + ".");
             log.info(String.format(java.util.Locale.ROOT, "Best %s is %.4f at %d epoch.", key, score, epoch));
         }
 
-        void save(Path file) {
+        Checkpoint checkpoint() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mmaction_version", "slowfast-java " + org.slowfast.Version.get());
             m.put("git_revision", RunInfo.gitRevision());
@@ -445,8 +443,8 @@ public final class Trainer {
             m.put("iter", iter);
             m.put("time", LocalDateTime.now().toString());
             m.put("hook_msgs", new LinkedHashMap<>(hookMsgs));
-            PthWriter.write(file, new Checkpoint(m, StateDicts.stateDict(dp.main().model()),
-                    cfg.checkpointConfig().saveOptimizer() ? optimizer.stateDict() : null));
+            return new Checkpoint(m, StateDicts.stateDict(dp.main().model()),
+                    cfg.checkpointConfig().saveOptimizer() ? optimizer.stateDict() : null);
         }
 
         String lastCheckpointName() {
@@ -501,13 +499,13 @@ public final class Trainer {
         return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    private static void copyAtomically(Path from, Path to) {
-        try {
-            Path tmp = Files.createTempFile(to.toAbsolutePath().getParent(), "." + to.getFileName(), ".tmp");
-            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new SlowfastException(to + ": cannot write: " + e.getMessage());
-        }
+    /**
+     * Writes {@code epoch_N.pth}, then {@code latest.pth} as its copy, each through a temporary file and an atomic
+     * rename: a run killed at any moment leaves the previous {@code latest.pth} whole and loadable.
+     */
+    public static void saveEpochCheckpoint(Path workDir, int epoch, Checkpoint checkpoint) {
+        Path file = workDir.resolve("epoch_" + epoch + ".pth");
+        PthWriter.write(file, checkpoint);
+        AtomicFiles.write(workDir.resolve("latest.pth"), out -> Files.copy(file, out));
     }
 }
