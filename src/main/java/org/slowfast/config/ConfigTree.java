@@ -393,6 +393,11 @@ public final class ConfigTree {
                     Mark mark = k.getStartMark();
                     origins.put(p, new Origin(file, mark.getLine() + 1, mark.getColumn() + 1));
                     index(t.getValueNode(), p, file, origins, open, count);
+                } else {
+                    Mark mark = t.getKeyNode().getStartMark();
+                    throw new SlowfastException(file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": "
+                            + (path.isEmpty() ? "" : path + ": ") + "a key must be a name or a number, not a "
+                            + t.getKeyNode().getNodeId());
                 }
             }
         } else if (node instanceof SequenceNode sn) {

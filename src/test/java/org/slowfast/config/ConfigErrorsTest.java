@@ -223,6 +223,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aKeyThatIsAMappingIsOneLine() throws IOException {
+        assertEquals("error: --cfg-options optimizer={type: SGD, lr}: 0.1}:1:1: optimizer: a key must be a name or a "
+                + "number, not a mapping", run(2, "print-config", config("a: 1\n"), "--cfg-options",
+                "optimizer={type: SGD, lr}: 0.1}"));
+        String f = config("model:\n  ? [a, b]\n  : 1\n");
+        assertEquals("error: " + f + ":2:5: model: a key must be a name or a number, not a sequence",
+                run(2, "print-config", f));
+    }
+
+    @Test
     void anAliasCycleInACfgOptionIsRefused() throws IOException {
         assertEquals("error: --cfg-options a=&x [*x]:1:1: a.0: a YAML alias refers to a node that contains it",
                 run(2, "print-config", config("a: 1\n"), "--cfg-options", "a=&x [*x]"));
