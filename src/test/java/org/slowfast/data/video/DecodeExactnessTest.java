@@ -1,6 +1,7 @@
 package org.slowfast.data.video;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.slowfast.data.FrameAssertions.assertSamePixels;
 
 import java.nio.file.Path;
@@ -68,6 +69,54 @@ class DecodeExactnessTest {
             for (int i = 0; i < backwards.length; i++) {
                 assertSamePixels(List.of(reference.get(backwards[i])), List.of(again.get(i)), name + " reread");
             }
+        }
+    }
+
+    /**
+     * Clips with B-frames (reference B-frames too in x264's and x265's pyramids) and open GOPs, their frame count,
+     * and at most how many of their frames a read of every other frame decodes (those it needs, and the frames they
+     * refer to).
+     */
+    static Stream<Arguments> reorderedClips() {
+        return Stream.of(Arguments.of("x264_bframes.mp4", 400, 210), Arguments.of("x265.mp4", 300, 170),
+                Arguments.of("x264_opengop.mkv", 360, 330), Arguments.of("mpeg4_bframes_64x48.mp4", 120, 80));
+    }
+
+    /**
+     * Sparse reads, as SampleFrames asks for (every other frame, a clip far into the video, random sets) skip the
+     * frames they do not need where no other frame refers to them, and what they return is still every pixel of
+     * FFmpeg's decode of those frames.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reorderedClips")
+    void sparseReadsSkipUnneededFramesAndStayExact(String name, int total, int decodedAtMost) {
+        Path clip = name.startsWith("mpeg4") ? dir.resolve(name) : Path.of("src/test/resources/video", name);
+        if (name.startsWith("mpeg4")) {
+            BundledFfmpeg.encodeTestPattern(clip, 64, 48, total, List.of("-c:v", "mpeg4", "-bf", "2", "-g", "50"));
+        }
+        List<Frame> reference = BundledFfmpeg.decodeRgb24(clip, null, 64, 48);
+        assertEquals(total, reference.size());
+        java.util.Random random = new java.util.Random(name.hashCode());
+        List<int[]> reads = new java.util.ArrayList<>(List.of(
+                IntStream.range(0, total / 2).map(i -> 2 * i + 1).toArray(),
+                IntStream.range(0, 32).map(i -> total - 70 + 2 * i).toArray(),
+                new int[] {total - 1, 0, total / 2}));
+        for (int trial = 0; trial < 10; trial++) {
+            reads.add(random.ints(1 + random.nextInt(12), 0, total).toArray());
+        }
+        try (VideoFrameSource source = VideoFrameSource.open(clip)) {
+            for (int[] indices : reads) {
+                List<Frame> frames = source.read(indices);
+                for (int i = 0; i < indices.length; i++) {
+                    assertSamePixels(List.of(reference.get(indices[i])), List.of(frames.get(i)),
+                            name + " frame " + indices[i] + " of read " + java.util.Arrays.toString(indices));
+                }
+            }
+        }
+        try (VideoFrameSource source = VideoFrameSource.open(clip)) {
+            source.read(IntStream.range(0, total / 2).map(i -> 2 * i).toArray());
+            assertTrue(source.framesDecoded() <= decodedAtMost, name + ": unneeded non-reference frames are skipped ("
+                    + source.framesDecoded() + " of " + total + ")");
         }
     }
 
