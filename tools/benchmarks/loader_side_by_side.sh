@@ -37,7 +37,10 @@ if [[ -z "$data" ]]; then # 32 copies of MMAction2's two Kinetics-400 clips (340
 fi
 
 mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
-java=(java -XX:+UseG1GC -Xmx3g -cp "target/classes:target/test-classes:$(cat target/cp.txt)")
+# G1 as a real run on a multi-core machine uses (a JVM pinned to one core would pick SerialGC). One test video is a
+# 755 MB float array: 1600 MB of heap is what one worker needs; the loader runs hold up to 2 batches per worker.
+java=(java -XX:+UseG1GC -Xmx1600m -cp "target/classes:target/test-classes:$(cat target/cp.txt)")
+loader=(java -XX:+UseG1GC -Xmx3g -cp "target/classes:target/test-classes:$(cat target/cp.txt)")
 over=(data.train.ann_file="$data/list.txt" data.train.data_prefix="$data/videos"
   data.test.ann_file="$data/list.txt" data.test.data_prefix="$data/videos")
 pyargs=(--ann-file "$data/list.txt" --data-prefix "$data/videos")
@@ -79,9 +82,10 @@ EOF
 
 echo "slowfast-java ClipLoader, train, unpinned (2 cores here): workers, clips/s, CPU s per clip, peak RSS"
 for workers in 1 2 4; do
-  run "loader w=$workers " "${java[@]}" org.slowfast.data.PipelineBenchmark "$config" train "$workers" 8 \
+  run "loader w=$workers " "${loader[@]}" org.slowfast.data.PipelineBenchmark "$config" train "$workers" 8 \
     $((2 * train_clips)) 8 "${over[@]}"
 done
 echo "decode floor (one thread each):"
-"${java[@]}" org.slowfast.data.video.VideoDecodeBenchmark "${FFMPEG:-/usr/bin/ffmpeg}" | tail -6
+"${java[@]}" org.slowfast.data.video.VideoDecodeBenchmark "${FFMPEG:-/usr/bin/ffmpeg}" "$MMACTION2_DIR/demo/demo.mp4" |
+  tail -6
 rm -f "$results"
