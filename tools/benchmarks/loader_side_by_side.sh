@@ -36,7 +36,7 @@ if [[ -z "$data" ]]; then # 32 copies of MMAction2's two Kinetics-400 clips (340
   done
 fi
 
-mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
 # G1 as a real run on a multi-core machine uses (a JVM pinned to one core would pick SerialGC). One test video is a
 # 755 MB float array: 1600 MB of heap is what one worker needs; the loader runs hold up to 2 batches per worker.
 java=(java -XX:+UseG1GC -Xmx1600m -cp "target/classes:target/test-classes:$(cat target/cp.txt)")
@@ -49,21 +49,18 @@ run() { # LABEL COMMAND...
   local label="$1"; shift
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   local out; out="$("$@" 2>/dev/null | tail -1)"
-  echo "$label load=[$load] $out" | tee -a "$results"
+  printf "%-13s load=[%s] %s\n" "$label" "$load" "$out" | tee -a "$results"
 }
 for ((r = 1; r <= rounds; r++)); do
-  run "train java  " taskset -c "$core" "${java[@]}" org.slowfast.data.PipelineBenchmark "$config" train 0 8 \
-    "$train_clips" 4 "${over[@]}"
-  run "train decord" taskset -c "$core" "$py" tools/benchmarks/mmaction_loader.py "$config" train --backend decord \
-    --clips "$train_clips" --warmup 4 "${pyargs[@]}"
-  run "train pyav  " taskset -c "$core" "$py" tools/benchmarks/mmaction_loader.py "$config" train --backend pyav \
-    --clips "$train_clips" --warmup 4 "${pyargs[@]}"
-  run "test java   " taskset -c "$core" "${java[@]}" org.slowfast.data.PipelineBenchmark "$config" test 0 1 \
-    "$test_videos" 1 "${over[@]}"
-  run "test decord " taskset -c "$core" "$py" tools/benchmarks/mmaction_loader.py "$config" test --backend decord \
-    --clips "$test_videos" --warmup 1 "${pyargs[@]}"
-  run "test pyav   " taskset -c "$core" "$py" tools/benchmarks/mmaction_loader.py "$config" test --backend pyav \
-    --clips "$test_videos" --warmup 1 "${pyargs[@]}"
+  for split in train test; do
+    if [[ "$split" == train ]]; then n="$train_clips" batch=8 warmup=4; else n="$test_videos" batch=1 warmup=1; fi
+    run "$split java" taskset -c "$core" "${java[@]}" org.slowfast.data.PipelineBenchmark "$config" "$split" 0 \
+      "$batch" "$n" "$warmup" "${over[@]}"
+    for backend in decord pyav; do
+      run "$split $backend" taskset -c "$core" "$py" tools/benchmarks/mmaction_loader.py "$config" "$split" \
+        --backend "$backend" --clips "$n" --warmup "$warmup" --batch "$batch" "${pyargs[@]}"
+    done
+  done
 done
 echo "medians over $rounds rounds (clips/s wall, CPU s per clip, peak RSS MB; stage ms per clip):"
 "$py" - "$results" <<'EOF'
@@ -78,11 +75,17 @@ for label, rs in runs.items():
     stages = {k: round(statistics.median(r[1]["stages_ms"][k] for r in rs), 1) for k in rs[0][1]["stages_ms"]}
     print(f"{label:13s} clips/s {med('clips_per_s'):.3f}  cpu/clip {med('cpu_s_per_clip'):.3f} s  "
           f"rss {med('peak_rss_mb'):.0f} MB  loads {[r[0].split()[0] for r in rs]}  {stages}")
+median = {label: statistics.median(r[1]["clips_per_s"] for r in rs) for label, rs in runs.items()}
+for split in ("train", "test"):
+    for backend in ("decord", "pyav"):
+        if f"{split} java" in median and f"{split} {backend}" in median:
+            print(f"{split}: slowfast-java / MMAction2+{backend} = "
+                  f"{median[f'{split} java'] / median[f'{split} {backend}']:.2f}x (median clips/s, one core each)")
 EOF
 
 echo "slowfast-java ClipLoader, train, unpinned (2 cores here): workers, clips/s, CPU s per clip, peak RSS"
 for workers in 1 2 4; do
-  run "loader w=$workers " "${loader[@]}" org.slowfast.data.PipelineBenchmark "$config" train "$workers" 8 \
+  run "loader w=$workers" "${loader[@]}" org.slowfast.data.PipelineBenchmark "$config" train "$workers" 8 \
     $((2 * train_clips)) 8 "${over[@]}"
 done
 echo "decode floor (one thread each):"
