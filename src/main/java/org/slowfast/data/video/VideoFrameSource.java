@@ -486,12 +486,14 @@ public final class VideoFrameSource implements FrameSource {
         }
         try (PointerPointer<?> inverse = new PointerPointer<>(1); PointerPointer<?> forward = new PointerPointer<>(1);
              IntPointer details = new IntPointer(5)) {
-            sws_getColorspaceDetails(sws, inverse, details.getPointer(0), forward, details.getPointer(1),
-                    details.getPointer(2), details.getPointer(3), details.getPointer(4));
+            boolean yuv = sws_getColorspaceDetails(sws, inverse, details.getPointer(0), forward,
+                    details.getPointer(1), details.getPointer(2), details.getPointer(3), details.getPointer(4)) >= 0;
             int srcFull = range == AVCOL_RANGE_UNSPECIFIED ? details.get(0) : range == AVCOL_RANGE_JPEG ? 1 : 0;
             IntPointer coefficients = sws_getCoefficients(matrix);
-            sws_setColorspaceDetails(sws, coefficients, srcFull, coefficients, details.get(1), details.get(2),
-                    details.get(3), details.get(4));
+            if (yuv) { // else there is no matrix to choose (RGB input)
+                sws_setColorspaceDetails(sws, coefficients, srcFull, coefficients, details.get(1), details.get(2),
+                        details.get(3), details.get(4));
+            }
         }
         colourMatrix = matrix;
         colourRange = range;

@@ -18,8 +18,9 @@ import org.slowfast.data.Frame;
 /**
  * Every decoded pixel equals FFmpeg's own RGB24 decode of the same frame ({@code ffmpeg -pix_fmt rgb24}, the bundled
  * executable): at 340×256 (Kinetics as MMAction2's resize_videos.py leaves it), at widths that are not a multiple of
- * 8, 16, 32 or 64, and at odd widths; H.264, MPEG-4 part 2 with B-frames and full-range MJPEG, all encoded by the test
- * with the bundled FFmpeg from a noisy test pattern, so the right-hand columns differ from their neighbours.
+ * 8, 16, 32 or 64, and at odd widths; H.264, MPEG-4 part 2 with B-frames, full-range MJPEG, and FFV1 in 4:4:4 YUV
+ * and in RGB, all encoded by the test with the bundled FFmpeg from a noisy test pattern, so the right-hand columns
+ * differ from their neighbours.
  */
 class DecodeExactnessTest {
     private static final int FRAMES = 6;
@@ -41,6 +42,8 @@ class DecodeExactnessTest {
                         "-bsf:v", "h264_metadata=matrix_coefficients=1:colour_primaries=1:transfer_characteristics=1")),
                 Arguments.of("h264_fullrange_338x256.mp4", 338, 256, List.of("-c:v", "libopenh264", "-b:v", "3M",
                         "-bsf:v", "h264_metadata=video_full_range_flag=1")),
+                Arguments.of("ffv1_yuv444_339x254.mkv", 339, 254, List.of("-c:v", "ffv1", "-pix_fmt", "yuv444p")),
+                Arguments.of("ffv1_rgb_339x254.mkv", 339, 254, List.of("-c:v", "ffv1", "-pix_fmt", "bgr0")),
                 Arguments.of("mjpeg_341x257.avi", 341, 257, List.of("-c:v", "mjpeg", "-q:v", "2")));
     }
 
