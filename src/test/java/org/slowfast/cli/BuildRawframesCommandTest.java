@@ -107,9 +107,7 @@ class BuildRawframesCommandTest {
     @Test
     void framesAreFfmpegsDecodeAtAnyWidth() throws Exception {
         Path src = dir.resolve("k400");
-        BundledFfmpeg.encodeTestPattern(src.resolve("h264.mp4"), 340, 256, 4,
-                List.of("-c:v", "libopenh264", "-b:v", "3M"));
-        BundledFfmpeg.encodeTestPattern(src.resolve("mpeg4.mp4"), 339, 254, 4, List.of("-c:v", "mpeg4", "-bf", "2"));
+        BundledFfmpeg.encodeWidthEdgeCases(src);
         for (String newShort : List.of("0", "127")) {
             Path out = dir.resolve("frames_" + newShort);
             CliRun r = CliRun.of("build-rawframes", src.toString(), out.toString(), "--level", "1",

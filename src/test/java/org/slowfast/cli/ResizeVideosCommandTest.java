@@ -108,9 +108,7 @@ class ResizeVideosCommandTest {
     @Test
     void encodesFfmpegsScaledFramesAtAnyWidth() throws Exception {
         Path src = dir.resolve("k400");
-        BundledFfmpeg.encodeTestPattern(src.resolve("h264.mp4"), 340, 256, 4,
-                List.of("-c:v", "libopenh264", "-b:v", "3M"));
-        BundledFfmpeg.encodeTestPattern(src.resolve("mpeg4.mp4"), 339, 254, 4, List.of("-c:v", "mpeg4", "-bf", "2"));
+        BundledFfmpeg.encodeWidthEdgeCases(src);
         Path dst = dir.resolve("resized");
         for (String[] run : new String[][] {{"h264", "254", "338"}, {"mpeg4", "128", "170"}}) {
             CliRun r = CliRun.of("resize-videos", src.toString(), dst.resolve(run[1]).toString(), "--level", "1",

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -97,6 +98,14 @@ public final class VideoFrameSource implements FrameSource {
     private boolean closed;
     /** Frames the decoder has output for reads so far (a measure of seeking efficiency). */
     private long framesDecoded;
+    /**
+     * The frames the current read wants, ascending, or null outside reads. Packets of other frames go to the decoder
+     * with {@code skip_frame} = {@code AVDISCARD_NONREF}: a frame no other frame refers to is then not reconstructed
+     * at all, and the frames that are come out exactly as without skipping.
+     */
+    private int[] wantedFrames;
+    /** The frames whose packets were sent with skipping on since the decoder was last positioned. */
+    private final BitSet skippable = new BitSet();
 
     private VideoFrameSource(Path file, int threads) {
         this.file = file;
@@ -203,9 +212,14 @@ public final class VideoFrameSource implements FrameSource {
         int[] wanted = Arrays.stream(indices).distinct().sorted().toArray();
         Frame[] decoded = new Frame[wanted.length];
         int filled = 0;
-        while (filled < wanted.length) {
-            positionFor(wanted[filled]);
-            filled = decodeForward(wanted, decoded, filled);
+        wantedFrames = wanted;
+        try {
+            while (filled < wanted.length) {
+                positionFor(wanted[filled], Arrays.stream(wanted).anyMatch(skippable::get));
+                filled = decodeForward(wanted, decoded, filled);
+            }
+        } finally {
+            wantedFrames = null;
         }
         List<Frame> out = new ArrayList<>(indices.length);
         for (int i : indices) {
@@ -250,10 +264,13 @@ public final class VideoFrameSource implements FrameSource {
 
     // ---- positioning ----
 
-    /** Makes the decoder's next output frames lead to {@code target} with as little decoding as possible. */
-    private void positionFor(int target) {
+    /**
+     * Makes the decoder's next output frames lead to {@code target} with as little decoding as possible;
+     * {@code skippedWanted}: a wanted frame's packet was already sent with skipping on, so decoding on cannot give it.
+     */
+    private void positionFor(int target, boolean skippedWanted) {
         int key = keyframeAtOrBefore(target);
-        boolean canDecodeForward = nextIndex >= 0 && nextIndex <= target && !decoderDrained
+        boolean canDecodeForward = nextIndex >= 0 && nextIndex <= target && !decoderDrained && !skippedWanted
                 && (!timestamped || keyframeIndex[key] <= nextIndex);
         if (canDecodeForward) {
             return;
@@ -280,6 +297,7 @@ public final class VideoFrameSource implements FrameSource {
             return false;
         }
         avcodec_flush_buffers(decoder);
+        skippable.clear();
         demuxerAtEnd = false;
         decoderDrained = false;
         // Check where the demuxer landed: the first video packet must be a keyframe at or before the wanted one.
@@ -309,6 +327,7 @@ public final class VideoFrameSource implements FrameSource {
     private void reopen() {
         closeStreams();
         openDemuxerAndDecoder();
+        skippable.clear();
         nextIndex = 0;
         trustedFrom = 0;
         demuxerAtEnd = false;
@@ -381,8 +400,17 @@ public final class VideoFrameSource implements FrameSource {
         }
     }
 
-    /** Sends {@link #packet}; a corrupt packet is skipped, as the ffmpeg tool does. */
+    /**
+     * Sends {@link #packet}, with skipping on when it is the packet of a frame the current read does not want; a
+     * corrupt packet is skipped, as the ffmpeg tool does.
+     */
     private void sendPacket() {
+        int index = wantedFrames != null && timestamped ? frameIndexOf(packet.pts()) : -1;
+        boolean skip = index >= 0 && Arrays.binarySearch(wantedFrames, index) < 0;
+        if (skip) {
+            skippable.set(index);
+        }
+        decoder.skip_frame(skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
         avcodec_send_packet(decoder, packet);
     }
 
@@ -458,12 +486,14 @@ public final class VideoFrameSource implements FrameSource {
         }
         try (PointerPointer<?> inverse = new PointerPointer<>(1); PointerPointer<?> forward = new PointerPointer<>(1);
              IntPointer details = new IntPointer(5)) {
-            sws_getColorspaceDetails(sws, inverse, details.getPointer(0), forward, details.getPointer(1),
-                    details.getPointer(2), details.getPointer(3), details.getPointer(4));
+            boolean yuv = sws_getColorspaceDetails(sws, inverse, details.getPointer(0), forward,
+                    details.getPointer(1), details.getPointer(2), details.getPointer(3), details.getPointer(4)) >= 0;
             int srcFull = range == AVCOL_RANGE_UNSPECIFIED ? details.get(0) : range == AVCOL_RANGE_JPEG ? 1 : 0;
             IntPointer coefficients = sws_getCoefficients(matrix);
-            sws_setColorspaceDetails(sws, coefficients, srcFull, coefficients, details.get(1), details.get(2),
-                    details.get(3), details.get(4));
+            if (yuv) { // else there is no matrix to choose (RGB input)
+                sws_setColorspaceDetails(sws, coefficients, srcFull, coefficients, details.get(1), details.get(2),
+                        details.get(3), details.get(4));
+            }
         }
         colourMatrix = matrix;
         colourRange = range;

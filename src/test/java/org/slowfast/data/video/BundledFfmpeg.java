@@ -70,6 +70,15 @@ public final class BundledFfmpeg {
         run(args.toArray(String[]::new));
     }
 
+    /**
+     * Writes {@code dir/h264.mp4}, 340×256 H.264 (Kinetics as resize_videos.py leaves it), and {@code dir/mpeg4.mp4},
+     * 339×254 MPEG-4 with B-frames (an odd width), 4 frames of {@link #encodeTestPattern} each.
+     */
+    public static void encodeWidthEdgeCases(Path dir) {
+        encodeTestPattern(dir.resolve("h264.mp4"), 340, 256, 4, List.of("-c:v", "libopenh264", "-b:v", "3M"));
+        encodeTestPattern(dir.resolve("mpeg4.mp4"), 339, 254, 4, List.of("-c:v", "mpeg4", "-bf", "2"));
+    }
+
     private static byte[] readAll(InputStream in) {
         try (in; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             in.transferTo(out);

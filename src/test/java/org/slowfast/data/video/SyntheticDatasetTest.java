@@ -145,7 +145,8 @@ class SyntheticDatasetTest {
             List<Frame> rendered = SyntheticDataset.render(options, 1, 1);
             for (int t : new int[] {0, 9}) {
                 double[] columns = columnMeanAbsDiff(rendered.get(t), decoded.get(t));
-                assertTrue(Arrays.stream(columns).max().orElseThrow() < 20, "frame " + t + ": " + Arrays.toString(columns));
+                assertTrue(Arrays.stream(columns).max().orElseThrow() < 20,
+                        "frame " + t + ": " + Arrays.toString(columns));
             }
         }
     }

@@ -19,18 +19,21 @@ import org.slowfast.data.Frame;
  * a generated 340×256, 300-frame H.264 clip with a keyframe every 250 frames (the numbers in docs/benchmarks.md,
  * "Video decoding"). Both decode on one thread. Reports wall time and CPU time (this thread's CPU time for Java;
  * {@code -benchmark}'s utime+stime and rtime for ffmpeg, which exclude the process start). Not a unit test. Run:
- * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) org.slowfast.data.video.VideoDecodeBenchmark [FFMPEG]}
- * after {@code mvn -q -pl core test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/cp.txt}.
+ * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) org.slowfast.data.video.VideoDecodeBenchmark
+ * [FFMPEG [CLIP]]} after {@code mvn -q -pl core test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/cp.txt}. With CLIP
+ * (e.g. a real Kinetics video) the same is measured on that file, without the frame-index check.
  */
 public final class VideoDecodeBenchmark {
     private static final int WIDTH = 340;
     private static final int HEIGHT = 256;
-    private static final int FRAMES = 300;
-    private static final double FPS = 25;
+    private static final int GENERATED_FRAMES = 300;
     /** SlowFast R50 4x16 training: SampleFrames clip_len 32, frame_interval 2 (a 64-frame span). */
     private static final int CLIP_LEN = 32;
     private static final int INTERVAL = 2;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** False for a given clip, whose frames do not spell their index. */
+    private static boolean generated;
+    private static double fps;
 
     private VideoDecodeBenchmark() {}
 
@@ -53,20 +56,29 @@ public final class VideoDecodeBenchmark {
     public static void main(String[] args) throws Exception {
         String ffmpeg = args.length > 0 ? args[0] : "/usr/bin/ffmpeg";
         Path dir = Files.createTempDirectory("decode-bench");
-        Path clip = dir.resolve("clip.mp4");
-        IndexedClip.write(clip, WIDTH, HEIGHT, FRAMES, VideoWriter.Codec.H264, 250);
-        System.out.printf(Locale.ROOT, "clip: %d bytes, %dx%d, %d frames, H.264 (OpenH264), GOP 250%n",
-                Files.size(clip), WIDTH, HEIGHT, FRAMES);
-        int[] all = IntStream.range(0, FRAMES).toArray();
+        generated = args.length < 2;
+        Path clip = generated ? dir.resolve("clip.mp4") : Path.of(args[1]);
+        if (generated) {
+            IndexedClip.write(clip, WIDTH, HEIGHT, GENERATED_FRAMES, VideoWriter.Codec.H264, 250);
+        }
+        final int frames;
+        try (VideoFrameSource source = VideoFrameSource.open(clip)) {
+            frames = source.totalFrames();
+            fps = source.frameRate();
+            System.out.printf(Locale.ROOT, "clip: %s, %d bytes, %dx%d, %d frames, keyframes %s%n", clip.getFileName(),
+                    Files.size(clip), source.width(), source.height(), frames,
+                    java.util.Arrays.toString(source.keyframeIndices()));
+        }
+        int[] all = IntStream.range(0, frames).toArray();
         Random random = new Random(0);
         List<int[]> clips = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            int start = random.nextInt(FRAMES - CLIP_LEN * INTERVAL + 1);
+            int start = random.nextInt(frames - CLIP_LEN * INTERVAL + 1);
             clips.add(IntStream.range(0, CLIP_LEN).map(k -> start + k * INTERVAL).toArray());
         }
         for (int i = 0; i < 3; i++) { // warm-up: JIT, native libraries, page cache
             java(clip, all);
-            ffmpeg(ffmpeg, clip, 0, FRAMES);
+            ffmpeg(ffmpeg, clip, 0, frames);
         }
 
         int reps = 10;
@@ -76,7 +88,7 @@ public final class VideoDecodeBenchmark {
         for (int i = 0; i < reps; i++) {
             open = open.plus(java(clip, new int[0]));
             allJava = allJava.plus(java(clip, all));
-            allFfmpeg = allFfmpeg.plus(ffmpeg(ffmpeg, clip, 0, FRAMES));
+            allFfmpeg = allFfmpeg.plus(ffmpeg(ffmpeg, clip, 0, frames));
         }
         Time clipJava = new Time(0, 0);
         Time clipFfmpeg = new Time(0, 0);
@@ -89,15 +101,17 @@ public final class VideoDecodeBenchmark {
         System.out.println("|---|---|---|---|");
         System.out.printf(Locale.ROOT, "| open + index pass (`totalFrames`) | VideoFrameSource | %.1f ms | %.1f ms |%n",
                 open.over(reps).wall(), open.over(reps).cpu());
-        System.out.printf("| all %d frames to RGB | VideoFrameSource (open included) | %s |%n", FRAMES,
-                allJava.over(reps).format(FRAMES));
-        System.out.printf("| all %d frames to RGB | ffmpeg (-benchmark) | %s |%n", FRAMES,
-                allFfmpeg.over(reps).format(FRAMES));
+        System.out.printf("| all %d frames to RGB | VideoFrameSource (open included) | %s |%n", frames,
+                allJava.over(reps).format(frames));
+        System.out.printf("| all %d frames to RGB | ffmpeg (-benchmark) | %s |%n", frames,
+                allFfmpeg.over(reps).format(frames));
         System.out.printf("| one train clip: %d frames every %d, random start | VideoFrameSource (open included) | %s |%n",
                 CLIP_LEN, INTERVAL, clipJava.over(clips.size()).format(CLIP_LEN));
         System.out.printf("| one train clip: the %d-frame span (seek, decode, all %d to RGB) | ffmpeg (-benchmark) | %s |%n",
                 CLIP_LEN * INTERVAL, CLIP_LEN * INTERVAL, clipFfmpeg.over(clips.size()).format(CLIP_LEN));
-        Files.deleteIfExists(clip);
+        if (generated) {
+            Files.deleteIfExists(clip);
+        }
         Files.deleteIfExists(dir);
     }
 
@@ -109,7 +123,7 @@ public final class VideoDecodeBenchmark {
             source.totalFrames();
             List<Frame> frames = source.read(indices);
             Time t = new Time((System.nanoTime() - wall) / 1e6, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6);
-            for (int i = 0; i < indices.length; i++) {
+            for (int i = 0; i < indices.length && generated; i++) {
                 if (IndexedClip.decode(frames.get(i)) != indices[i]) {
                     throw new IllegalStateException("frame " + indices[i] + " decoded as "
                             + IndexedClip.decode(frames.get(i)));
@@ -127,7 +141,7 @@ public final class VideoDecodeBenchmark {
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostats", "-benchmark", "-nostdin",
                 "-threads", "1"));
         if (start > 0) {
-            cmd.addAll(List.of("-ss", String.format(Locale.ROOT, "%.4f", start / FPS)));
+            cmd.addAll(List.of("-ss", String.format(Locale.ROOT, "%.4f", start / fps)));
         }
         cmd.addAll(List.of("-i", clip.toString(), "-frames:v", Integer.toString(count), "-f", "rawvideo",
                 "-pix_fmt", "rgb24", "-y", "/dev/null"));
