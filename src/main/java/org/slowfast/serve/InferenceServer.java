@@ -107,8 +107,10 @@ public final class InferenceServer implements AutoCloseable {
             ctx.status(healthy ? 200 : 500).contentType("application/json")
                     .result(json(Map.of("status", healthy ? "Healthy" : "Unhealthy")));
         });
-        config.routes.post("/predictions/{model}", this::predict);
-        config.routes.post("/predictions/{model}/{version}", this::predict);
+        for (String path : List.of("/predictions/{model}", "/predictions/{model}/{version}")) {
+            config.routes.post(path, this::predict);
+            config.routes.put(path, this::predict); // curl -T uploads with PUT; TorchServe takes both
+        }
         config.routes.get("/models", ctx -> ctx.contentType("application/json").result(json(Map.of("models",
                 List.of(Map.of("modelName", options.modelName(), "modelUrl", classifier.checkpoint().toString()))))));
         config.routes.get("/models/{model}", this::describe);
