@@ -42,6 +42,7 @@ final class Batcher implements AutoCloseable {
     private final int batchSize;
     private final long maxDelayNanos;
     private final ServeMetrics metrics;
+    private final int queueSize;
     private final Semaphore slots;
     private final ExecutorService workers;
     private final BlockingQueue<Job> ready = new LinkedBlockingQueue<>();
@@ -54,6 +55,7 @@ final class Batcher implements AutoCloseable {
         this.batchSize = batchSize;
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxBatchDelayMs);
         this.metrics = metrics;
+        this.queueSize = queueSize;
         this.slots = new Semaphore(queueSize);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workers, r -> {
@@ -82,6 +84,11 @@ final class Batcher implements AutoCloseable {
             job.result.completeExceptionally(e);
         }
         return job.result;
+    }
+
+    /** Requests holding a slot: queued, being decoded or in the model. */
+    int queued() {
+        return queueSize - slots.availablePermits();
     }
 
     private void prepare(Job job) {

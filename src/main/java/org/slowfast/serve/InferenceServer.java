@@ -84,6 +84,11 @@ public final class InferenceServer implements AutoCloseable {
         return metricsApi.port();
     }
 
+    /** Prediction requests queued, being decoded or in the model. */
+    int queued() {
+        return batcher.queued();
+    }
+
     private static void common(JavalinConfig config, long maxRequestSize) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
@@ -164,7 +169,7 @@ public final class InferenceServer implements AutoCloseable {
      */
     private byte[] body(Context ctx) {
         long max = options.maxRequestSize();
-        if (ctx.contentLength() > max) {
+        if (ctx.req().getContentLengthLong() > max) {
             throw tooLarge();
         }
         try {
