@@ -87,13 +87,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        InferenceServer.Options options = options();
+        checkOptions();
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         try (VideoClassifier model = VideoClassifier.builder(config, checkpoint).labelMap(labelMap)
                 .cfgOptions(cfgOptions).fuseConvBn(fuseConvBn)
                 .device(Devices.select(null, gpuId == null ? null : List.of(gpuId)).get(0)).load()) {
+            InferenceServer.Options options = options(model.config().name());
             InferenceServer server = InferenceServer.start(model, options);
             System.out.println("serving " + options.modelName() + " on http://" + hostForUrl(options.host()) + ":"
                     + server.port());
@@ -105,31 +106,32 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    InferenceServer.Options options() {
-        String name = modelName != null ? modelName : stem(config);
-        if (!name.matches("[A-Za-z0-9_.-]+")) {
-            throw new SlowfastException("--model-name: '" + name + "' must be letters, digits, '_', '.' or '-'");
+    private void checkOptions() {
+        if (modelName != null && !modelName.matches("[A-Za-z0-9_.-]+")) {
+            throw new SlowfastException("--model-name: '" + modelName + "' must be letters, digits, '_', '.' or '-'");
         }
         atLeast("--top-k", topK, 1);
         atLeast("--batch-size", batchSize, 1);
         atLeast("--max-batch-delay", maxBatchDelay, 0);
         atLeast("--queue-size", queueSize, 1);
-        int threads = workers != null ? workers : CpuThreads.cores();
-        atLeast("--workers", threads, 1);
-        return new InferenceServer.Options(name, host, port, metricsPort, topK, batchSize, maxBatchDelay, threads,
-                parseSize(maxRequestSize), queueSize);
+        atLeast("--workers", workers(), 1);
+        parseSize(maxRequestSize);
+    }
+
+    /** The server's options; the model is named after the config file's stem unless --model-name is given. */
+    private InferenceServer.Options options(String configName) {
+        return new InferenceServer.Options(modelName != null ? modelName : configName, host, port, metricsPort, topK,
+                batchSize, maxBatchDelay, workers(), parseSize(maxRequestSize), queueSize);
+    }
+
+    private int workers() {
+        return workers != null ? workers : CpuThreads.cores();
     }
 
     private static void atLeast(String option, int value, int min) {
         if (value < min) {
             throw new SlowfastException(option + " must be at least " + min + ", got " + value);
         }
-    }
-
-    private static String stem(Path file) {
-        String n = file.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 
     private static String hostForUrl(String host) {

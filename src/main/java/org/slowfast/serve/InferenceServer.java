@@ -8,6 +8,7 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.UploadedFile;
+import io.javalin.util.JavalinBindException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slowfast.SlowfastException;
 import org.slowfast.api.InvalidVideoException;
 import org.slowfast.api.Prediction;
 import org.slowfast.api.VideoClassifier;
@@ -69,6 +71,9 @@ public final class InferenceServer implements AutoCloseable {
                 config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(server.metrics.scrape()));
             }).start(options.host(), options.metricsPort());
+        } catch (JavalinBindException e) {
+            server.close();
+            throw new SlowfastException("cannot listen on " + options.host() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             server.close();
             throw e;

@@ -18,9 +18,13 @@ public final class TestVideos {
 
     private TestVideos() {}
 
-    /** Rawframe video {@code k} (0-5, 40×32, 6-20 frames) as an H.264 MP4 in {@code dir}. */
+    /** Rawframe video {@code k} (0-5, 40×32, 6-20 frames) as an H.264 MP4 {@code dir/vK.mp4}. */
     public static Path mp4(Path dir, int k) {
-        Path video = dir.resolve("v" + k + ".mp4");
+        return mp4(k, dir.resolve("v" + k + ".mp4"));
+    }
+
+    /** Rawframe video {@code k} as the H.264 MP4 {@code video}. */
+    public static Path mp4(int k, Path video) {
         try (VideoWriter writer = new VideoWriter(video, 40, 32, 25, VideoWriter.Codec.H264, 10)) {
             for (int t = 1; t <= LENGTHS[k]; t++) {
                 BufferedImage image = ImageIO.read(FRAMES.resolve("v" + k + "/img_%05d.png".formatted(t)).toFile());
