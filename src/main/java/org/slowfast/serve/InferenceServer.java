@@ -112,6 +112,7 @@ public final class InferenceServer implements AutoCloseable {
         common(config, options.maxRequestSize());
         config.jetty.multipartConfig.maxFileSize(options.maxRequestSize(), SizeUnit.BYTES);
         config.jetty.multipartConfig.maxTotalRequestSize(options.maxRequestSize(), SizeUnit.BYTES);
+        config.jetty.modifyServletContextHandler(h -> h.setMaxFormContentSize((int) options.maxRequestSize()));
         config.routes.get("/ping", ctx -> {
             boolean healthy = !draining;
             ctx.status(healthy ? 200 : 500).contentType("application/json")
@@ -169,38 +170,49 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /**
-     * The video: the multipart field {@code data} (a file, or base64 text as TorchServe's handler accepts), else the
-     * raw body, at most {@code --max-request-size} bytes (413 beyond).
+     * The video: the form field {@code data} (a multipart file, or base64 text as TorchServe's handler accepts), else
+     * the raw body, at most {@code --max-request-size} bytes (413 beyond).
      */
     private byte[] body(Context ctx) {
-        long max = options.maxRequestSize();
-        if (ctx.req().getContentLengthLong() > max) {
+        if (ctx.req().getContentLengthLong() > options.maxRequestSize()) {
             throw tooLarge();
         }
+        String type = String.valueOf(ctx.contentType()).toLowerCase(java.util.Locale.ROOT);
         try {
-            if (ctx.isMultipartFormData()) {
-                UploadedFile file = ctx.uploadedFile("data");
-                if (file != null) {
-                    try (InputStream in = file.content()) {
-                        return in.readAllBytes();
-                    }
-                }
-                String text = ctx.formParam("data");
-                if (text == null) {
-                    throw new HttpResponseException(400, "The multipart form has no field named 'data'");
-                }
-                return Base64.getMimeDecoder().decode(text);
+            if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
+                return formField(ctx);
             }
-            return readAtMost(ctx.bodyInputStream(), max);
+            return readAtMost(ctx.bodyInputStream(), options.maxRequestSize());
         } catch (IOException e) {
             throw new HttpResponseException(400, "Cannot read the request body: " + e.getMessage());
-        } catch (IllegalArgumentException e) { // not base64
-            throw new HttpResponseException(400, "The form field 'data' is neither a file nor base64 text");
-        } catch (IllegalStateException e) { // Jetty's multipart parser past its size limits
-            if (String.valueOf(e.getMessage()).contains("exceeds")) {
-                throw tooLarge();
+        }
+    }
+
+    private byte[] formField(Context ctx) throws IOException {
+        try {
+            UploadedFile file = ctx.isMultipartFormData() ? ctx.uploadedFile("data") : null;
+            if (file != null) {
+                try (InputStream in = file.content()) {
+                    return in.readAllBytes();
+                }
             }
-            throw new HttpResponseException(400, "Cannot parse the multipart body: " + e.getMessage());
+            String text = ctx.formParam("data");
+            if (text == null) {
+                throw new HttpResponseException(400, "The form has no field named 'data'");
+            }
+            return Base64.getMimeDecoder().decode(text);
+        } catch (HttpResponseException | IOException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(400, "The form field 'data' is neither a file nor base64 text");
+        } catch (Exception e) { // Jetty's form parsers: past their size limit, or malformed
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String message = String.valueOf(t.getMessage());
+                if (message.contains("exceed") || message.contains("larger than")) {
+                    throw tooLarge();
+                }
+            }
+            throw new HttpResponseException(400, "Cannot parse the form: " + e.getMessage());
         }
     }
 

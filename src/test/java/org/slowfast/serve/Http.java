@@ -40,6 +40,15 @@ final class Http {
         return new Answer(r.statusCode(), json, r.body());
     }
 
+    /** A POST of unknown length (chunked transfer encoding). */
+    static Answer postChunked(String url, byte[] body, String contentType) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
+        HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.body());
+    }
+
     static Answer get(String url) throws IOException, InterruptedException {
         return send("GET", url, null, null);
     }
@@ -48,14 +57,21 @@ final class Http {
         return send("POST", url, body, "application/octet-stream");
     }
 
+    static final String BOUNDARY = "----slowfast-test-boundary";
+
     /** A multipart/form-data POST with one file field. */
     static Answer postForm(String url, String field, byte[] file) throws IOException, InterruptedException {
-        String boundary = "----slowfast-test-boundary";
+        return send("POST", url, form(field, file), "multipart/form-data; boundary=" + BOUNDARY);
+    }
+
+    /** A multipart/form-data body with one file field. */
+    static byte[] form(String field, byte[] file) throws IOException {
+        String boundary = BOUNDARY;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field
                 + "\"; filename=\"video.mp4\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.write(file);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send("POST", url, body.toByteArray(), "multipart/form-data; boundary=" + boundary);
+        return body.toByteArray();
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +101,10 @@ class InferenceServerTest {
         for (Http.Answer a : List.of(Http.post(base + "/predictions/" + NAME, video),
                 Http.send("PUT", base + "/predictions/" + NAME, video, null),
                 Http.postForm(base + "/predictions/" + NAME, "data", video),
+                Http.postChunked(base + "/predictions/" + NAME, video, "video/mp4"),
+                Http.send("POST", base + "/predictions/" + NAME, ("data=" + java.net.URLEncoder.encode(
+                        Base64.getEncoder().encodeToString(video), StandardCharsets.US_ASCII)).getBytes(
+                        StandardCharsets.US_ASCII), "application/x-www-form-urlencoded"),
                 Http.post(base + "/predictions/" + NAME + "/1.0", video))) {
             assertEquals(200, a.status(), a.text());
             assertEquals(new ArrayList<>(want.keySet()), new ArrayList<>(scores(a.json()).keySet()));
@@ -169,6 +174,10 @@ class InferenceServerTest {
         assertError(Http.post(base + "/predictions/" + NAME, large), 413, "RequestEntityTooLargeException");
         assertError(Http.postForm(base + "/predictions/" + NAME, "data", large), 413,
                 "RequestEntityTooLargeException");
+        assertError(Http.postChunked(base + "/predictions/" + NAME, large, "video/mp4"), 413,
+                "RequestEntityTooLargeException");
+        assertError(Http.postChunked(base + "/predictions/" + NAME, Http.form("data", large),
+                "multipart/form-data; boundary=" + Http.BOUNDARY), 413, "RequestEntityTooLargeException");
         assertError(Http.get(base + "/models/other"), 404, "ModelNotFoundException");
         String metrics = Http.get("http://127.0.0.1:" + server.metricsPort() + "/metrics").text();
         assertTrue(metric(metrics, "ts_inference_requests_total") >= 8, metrics);
