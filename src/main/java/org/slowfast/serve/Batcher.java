@@ -26,7 +26,7 @@ final class Batcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
 
     private final class Job {
-        final byte[] video;
+        byte[] video;
         final long arrived = System.nanoTime();
         final CompletableFuture<Prediction> result = new CompletableFuture<>();
         Clip clip;
@@ -95,6 +95,7 @@ final class Batcher implements AutoCloseable {
         long start = System.nanoTime();
         try {
             job.clip = classifier.prepare(job.video);
+            job.video = null; // the clip is all that is needed from here
             job.prepareNanos = System.nanoTime() - start;
             metrics.preprocess(job.prepareNanos);
             job.ready = System.nanoTime();
@@ -105,13 +106,15 @@ final class Batcher implements AutoCloseable {
     }
 
     private void batchLoop() {
-        while (!(closed && workers.isTerminated() && ready.isEmpty())) {
+        boolean interrupted = false;
+        while (!interrupted && !(closed && workers.isTerminated() && ready.isEmpty())) {
+            List<Job> batch = new ArrayList<>(batchSize);
             try {
                 Job first = ready.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                List<Job> batch = new ArrayList<>(List.of(first));
+                batch.add(first);
                 long deadline = first.ready + maxDelayNanos;
                 while (batch.size() < batchSize) {
                     Job next = ready.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -120,12 +123,15 @@ final class Batcher implements AutoCloseable {
                     }
                     batch.add(next);
                 }
-                run(batch);
             } catch (InterruptedException e) {
-                if (closed) {
-                    break;
-                }
+                interrupted = true; // close() gave up waiting: answer what was taken, fail the rest
             }
+            if (!batch.isEmpty()) {
+                run(batch);
+            }
+        }
+        for (Job left; (left = ready.poll()) != null; ) {
+            left.result.completeExceptionally(new IllegalStateException("the server stopped before the model ran"));
         }
     }
 
@@ -159,5 +165,10 @@ final class Batcher implements AutoCloseable {
         }
         workers.shutdownNow();
         batching.interrupt();
+        try {
+            batching.join(TimeUnit.SECONDS.toMillis(10)); // the caller closes the model next
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -137,10 +137,12 @@ public final class InferenceServer implements AutoCloseable {
             if (draining) {
                 throw new HttpResponseException(503, "The server is shutting down");
             }
+            if (batcher.queued() >= options.queueSize()) { // before reading a body that cannot be queued
+                throw queueFull();
+            }
             CompletableFuture<Prediction> answer = batcher.submit(body(ctx));
             if (answer == null) {
-                throw new HttpResponseException(503, "Model \"" + options.modelName() + "\" has a full job queue ("
-                        + options.queueSize() + " requests); retry later");
+                throw queueFull();
             }
             Prediction prediction = await(answer);
             ctx.contentType("application/json").result(json(prediction.top(options.topK())));
@@ -153,6 +155,11 @@ public final class InferenceServer implements AutoCloseable {
             metrics.request(status);
             inFlight.decrementAndGet();
         }
+    }
+
+    private HttpResponseException queueFull() {
+        return new HttpResponseException(503, "Model \"" + options.modelName() + "\" has a full job queue ("
+                + options.queueSize() + " requests); retry later");
     }
 
     private static Prediction await(CompletableFuture<Prediction> answer) {
