@@ -16,10 +16,13 @@ import java.util.stream.IntStream;
 import org.slowfast.SlowfastException;
 import org.slowfast.config.LoadedConfig;
 import org.slowfast.data.ClipDataset;
+import org.slowfast.data.Frame;
+import org.slowfast.data.FrameSource;
 import org.slowfast.data.LabelMap;
 import org.slowfast.data.Sample;
 import org.slowfast.data.pipeline.FormatShape;
 import org.slowfast.data.pipeline.PipelineStep;
+import org.slowfast.data.pipeline.VideoInit;
 import org.slowfast.eval.InferenceModel;
 import org.slowfast.model.AverageClips;
 import org.slowfast.runtime.Devices;
@@ -36,6 +39,10 @@ import org.slowfast.runtime.Devices;
  * }
  * }</pre>
  *
+ * <p>{@link #prepare} (decoding and the pipeline) and {@link #predict} (one forward for many clips) are the two
+ * halves of {@link #classify}, for callers that batch themselves; {@link #prepare(List)} takes frames decoded
+ * elsewhere.
+ *
  * <p><b>Thread-safe.</b> Any number of threads may call {@link #classify}, {@link #prepare} and {@link #predict} at
  * once: decoding and the pipeline run in the calling thread, concurrently; forwards run one at a time, each with every
  * core on the CPU (or {@code --threads}). {@link #close()} must come after the last call has returned.
@@ -50,6 +57,8 @@ public final class VideoClassifier implements AutoCloseable {
     private final Path checkpoint;
     private final InferenceModel model;
     private final List<PipelineStep> pipeline;
+    /** The pipeline without its video-init step, for frames decoded already. */
+    private final List<PipelineStep> decodedPipeline;
     private final List<String> labels;
     private final Object forwardLock = new Object();
 
@@ -59,6 +68,7 @@ public final class VideoClassifier implements AutoCloseable {
         this.checkpoint = checkpoint;
         this.model = model;
         this.pipeline = pipeline;
+        this.decodedPipeline = pipeline.stream().filter(step -> !(step instanceof VideoInit)).toList();
         this.labels = labels;
     }
 
@@ -182,15 +192,51 @@ public final class VideoClassifier implements AutoCloseable {
         if (!Files.isRegularFile(video)) {
             throw new SlowfastException(video + ": no such video file");
         }
+        return run(pipeline, newSample(video));
+    }
+
+    /** A sample of one video as demo's one-entry dataset makes it (index 0, seed 0, epoch 0). */
+    private static Sample newSample(Path video) {
         Sample sample = new Sample(0, video, ClipDataset.random(0, 0, 0, 0));
         sample.startIndex = 0;
         sample.labels = new int[] {0};
+        return sample;
+    }
+
+    private static Clip run(List<PipelineStep> steps, Sample sample) {
         try {
-            ClipDataset.run(pipeline, sample);
+            ClipDataset.run(steps, sample);
         } catch (SlowfastException e) {
             throw new InvalidVideoException(e.getMessage(), e);
         }
         return new Clip(sample.out, sample.inputShape);
+    }
+
+    /**
+     * {@link #prepare(Path)} of a video decoded by the caller: its frames in display order. The test pipeline's
+     * sampler picks among them as it would among the decoded frames of the file.
+     */
+    public Clip prepare(List<Frame> frames) {
+        if (frames.isEmpty()) {
+            throw new InvalidVideoException("the video has no frames", null);
+        }
+        Sample sample = newSample(Path.of("frames"));
+        sample.totalFrames = frames.size();
+        sample.source = new FrameSource() {
+            @Override
+            public int totalFrames() {
+                return frames.size();
+            }
+
+            @Override
+            public List<Frame> read(int[] indices) {
+                return Arrays.stream(indices).mapToObj(frames::get).toList();
+            }
+
+            @Override
+            public void close() {}
+        };
+        return run(decodedPipeline, sample);
     }
 
     /** {@link #prepare(Path)} of a video's bytes (held in a temporary file while it is decoded). */

@@ -12,11 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slowfast.SlowfastException;
+import org.slowfast.data.Frame;
+import org.slowfast.data.video.VideoFrameSource;
 
 /**
  * The library entry point: bytes and files give the same scores, a batch gives each video's unbatched scores, and
@@ -52,6 +55,19 @@ class VideoClassifierTest {
             sum += s;
         }
         assertEquals(1.0, sum, 1e-5, "average_clips prob: softmax scores");
+    }
+
+    @Test
+    void framesDecodedElsewhereGiveTheFilesClip() {
+        List<Frame> frames;
+        try (VideoFrameSource source = VideoFrameSource.open(videos.get(2))) {
+            frames = source.read(IntStream.range(0, source.totalFrames()).toArray());
+        }
+        VideoClassifier.Clip fromFile = model.prepare(videos.get(2));
+        VideoClassifier.Clip fromFrames = model.prepare(frames);
+        assertArrayEquals(fromFile.shape(), fromFrames.shape());
+        assertArrayEquals(fromFile.data(), fromFrames.data());
+        assertThrows(InvalidVideoException.class, () -> model.prepare(List.<Frame>of()));
     }
 
     @Test
