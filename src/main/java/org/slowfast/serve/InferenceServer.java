@@ -16,10 +16,12 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,7 +186,7 @@ public final class InferenceServer implements AutoCloseable {
         if (ctx.req().getContentLengthLong() > options.maxRequestSize()) {
             throw tooLarge();
         }
-        String type = String.valueOf(ctx.contentType()).toLowerCase(java.util.Locale.ROOT);
+        String type = String.valueOf(ctx.contentType()).toLowerCase(Locale.ROOT);
         try {
             if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
                 return formField(ctx);
@@ -264,7 +266,7 @@ public final class InferenceServer implements AutoCloseable {
         model.put("topK", options.topK());
         model.put("loadedAtStartup", true);
         model.put("classes", classifier.labels().size());
-        model.put("workers", java.util.stream.IntStream.rangeClosed(1, options.workers()).mapToObj(i -> Map.of(
+        model.put("workers", IntStream.rangeClosed(1, options.workers()).mapToObj(i -> Map.of(
                 "id", String.valueOf(i), "startTime", started.toString(), "status", draining ? "STOPPING" : "READY",
                 "pid", ProcessHandle.current().pid(), "gpu", false)).toList());
         ctx.contentType("application/json").result(json(List.of(model)));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.slowfast.data.video.VideoWriter;
 
@@ -54,7 +55,7 @@ public final class TestVideos {
     /** Deterministic noise bytes. */
     public static byte[] garbage(int n, long seed) {
         byte[] out = new byte[n];
-        new java.util.Random(seed).nextBytes(out);
+        new Random(seed).nextBytes(out);
         return out;
     }
 }

@@ -11,10 +11,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -102,7 +104,7 @@ class InferenceServerTest {
                 Http.send("PUT", base + "/predictions/" + NAME, video, null),
                 Http.postForm(base + "/predictions/" + NAME, "data", video),
                 Http.postChunked(base + "/predictions/" + NAME, video, "video/mp4"),
-                Http.send("POST", base + "/predictions/" + NAME, ("data=" + java.net.URLEncoder.encode(
+                Http.send("POST", base + "/predictions/" + NAME, ("data=" + URLEncoder.encode(
                         Base64.getEncoder().encodeToString(video), StandardCharsets.US_ASCII)).getBytes(
                         StandardCharsets.US_ASCII), "application/x-www-form-urlencoded"),
                 Http.post(base + "/predictions/" + NAME + "/1.0", video))) {
@@ -248,7 +250,7 @@ class InferenceServerTest {
     private static byte[] readSome(InputStream in) throws IOException {
         byte[] buffer = new byte[4096];
         int n = in.read(buffer);
-        return n <= 0 ? new byte[0] : java.util.Arrays.copyOf(buffer, n);
+        return n <= 0 ? new byte[0] : Arrays.copyOf(buffer, n);
     }
 
     @Test
