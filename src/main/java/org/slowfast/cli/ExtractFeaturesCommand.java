@@ -76,9 +76,9 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
         Path annotations = videoList == null ? null : labelled(videoList);
         List<String> options = new ArrayList<>(cfgOptions);
         if (annotations != null) {
-            options.add("data.test.ann_file=" + DemoCommand.quote(annotations.toString()));
+            options.add("data.test.ann_file=" + quote(annotations.toString()));
             options.add("data.test.data_prefix="
-                    + (videoRoot == null ? "null" : DemoCommand.quote(videoRoot.toString())));
+                    + (videoRoot == null ? "null" : quote(videoRoot.toString())));
         }
         try {
             return extract(LoadedConfig.load(config, options));
@@ -173,5 +173,10 @@ public final class ExtractFeaturesCommand implements Callable<Integer> {
             videos.addObject().put("video", dataset.writtenPath(i)).put("label", labels[i]).put("file", files[i]);
         }
         AtomicFiles.writeString(out.resolve("index.json"), json.writeValueAsString(root) + "\n");
+    }
+
+    /** A string as a --cfg-options value (a single-quoted YAML scalar). */
+    private static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
     }
 }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             EvalMetricCommand.class,
             ReportAccuracyCommand.class,
             DemoCommand.class,
+            ServeCommand.class,
             AnalyzeLogsCommand.class,
             TrainCommand.class,
             MakeSyntheticCommand.class,

@@ -227,18 +227,25 @@ public abstract class ClipDataset {
      * {@link SlowfastException}s naming the file.
      */
     public Sample sample(int index, Random rng, float[] out, int outOffset) {
-        Entry entry = entries.get(index);
         Sample sample = newSample(index, rng);
         sample.out = out;
         sample.outOffset = outOffset;
+        return run(cfg.pipeline(), sample);
+    }
+
+    /**
+     * Runs {@code steps} on a prepared sample and closes its video source; failures are one-line
+     * {@link SlowfastException}s naming the sample's file.
+     */
+    public static Sample run(List<PipelineStep> steps, Sample sample) {
         try {
-            for (PipelineStep step : cfg.pipeline()) {
+            for (PipelineStep step : steps) {
                 step.apply(sample);
             }
         } catch (SlowfastException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SlowfastException(entry.file() + ": " + Images.oneLine(e), e);
+            throw new SlowfastException(sample.file + ": " + Images.oneLine(e), e);
         } finally {
             if (sample.source != null) {
                 sample.source.close();

@@ -3,14 +3,12 @@ package org.slowfast.eval;
 import org.slowfast.cli.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slowfast.data.video.VideoWriter;
+import org.slowfast.api.TestVideos;
 
 /** {@code slowfast demo} classifies a video file exactly as {@code slowfast test} scores it in a video dataset. */
 class DemoCommandTest {
@@ -18,23 +16,8 @@ class DemoCommandTest {
 
     @Test
     void topKLabelsAndScoresEqualTheTestRowOfTheSameVideo() throws Exception {
-        Path video = dir.resolve("clip one.mp4"); // a space: the demo must not put the path in an annotation line
-        try (VideoWriter writer = new VideoWriter(video, 40, 32, 25, VideoWriter.Codec.H264, 10)) {
-            for (int t = 1; t <= 20; t++) {
-                BufferedImage image = ImageIO.read(
-                        Path.of("src/test/resources/eval/e2e/rawframes/v0/img_%05d.png".formatted(t)).toFile());
-                byte[] rgb = new byte[40 * 32 * 3];
-                for (int y = 0, i = 0; y < 32; y++) {
-                    for (int x = 0; x < 40; x++) {
-                        int p = image.getRGB(x, y);
-                        rgb[i++] = (byte) (p >> 16);
-                        rgb[i++] = (byte) (p >> 8);
-                        rgb[i++] = (byte) p;
-                    }
-                }
-                writer.write(rgb);
-            }
-        }
+        // a space in the name: the path must reach the decoder as given
+        Path video = TestVideos.mp4(0, dir.resolve("clip one.mp4"));
         Files.createSymbolicLink(dir.resolve("v.mp4"), video);
         Path ann = Files.writeString(dir.resolve("list.txt"), "v.mp4 3\n");
         Path config = Files.writeString(dir.resolve("video.yaml"), """
