@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slowfast.SlowfastException;
+import org.slowfast.io.YamlRuns;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -55,7 +57,6 @@ public final class ConfigTree {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Bounds on a config file (the largest MMAction2 config dumped by mmcv is about 10 KB, 6 levels deep). */
     static final int MAX_CONFIG_BYTES = 1 << 20;
-    static final int MAX_WORD = 1 << 16;
     static final int MAX_ALIASES = 50;
     static final int MAX_NESTING = 50;
     static final int MAX_EXPANDED_NODES = 100_000;
@@ -326,24 +327,13 @@ public final class ConfigTree {
         }
     }
 
-    /**
-     * Refuses a run of more than {@link #MAX_WORD} characters without white space, naming its line: SnakeYAML's
-     * reader copies its whole look-ahead window for every 1 KiB it reads further, so the time to scan one such run
-     * (a quoted or plain scalar, a huge number) grows with the square of its length (1 MB: seconds; 20 MB: hours).
-     */
+    /** Refuses, naming the line, a run that SnakeYAML would scan in quadratic time ({@link YamlRuns}). */
     private static void checkWordLengths(Path file, String text) {
-        int line = 1;
-        int run = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n') {
-                line++;
-            }
-            run = Character.isWhitespace(c) ? 0 : run + 1;
-            if (run > MAX_WORD) {
-                throw new SlowfastException(file + ":" + line + ": more than " + MAX_WORD
-                        + " characters without a space; config values are short (is this a config?)");
-            }
+        try {
+            YamlRuns.check(new java.io.StringReader(text), file.toString(),
+                    "; config values are short (is this a config?)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringReader does not fail
         }
     }
 

@@ -67,30 +67,10 @@ public final class NumpyYaml {
         }
     }
 
-    /** The longest run of characters without a space or line break that SnakeYAML reads in reasonable time. */
-    private static final int MAX_RUN = 1 << 16;
-
-    /**
-     * Refuses, naming the line, a run of more than {@link #MAX_RUN} characters without whitespace: SnakeYAML scans such
-     * a run in quadratic time (a 1 MB one takes seconds, 8 MB most of a minute). mmcv's files never hold one: PyYAML
-     * wraps {@code !!binary} data every 76 characters and separates flow items with spaces.
-     */
+    /** Refuses, naming the line, a run that SnakeYAML would scan in quadratic time ({@link YamlRuns}). */
     private static void checkRuns(Path file) {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            char[] buffer = new char[1 << 16];
-            long line = 1;
-            int run = 0;
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                for (int i = 0; i < n; i++) {
-                    char c = buffer[i];
-                    line += c == '\n' ? 1 : 0;
-                    run = Character.isWhitespace(c) ? 0 : run + 1;
-                    if (run > MAX_RUN) {
-                        throw new SlowfastException(file + ":" + line + ": more than " + MAX_RUN
-                                + " characters without a space or line break");
-                    }
-                }
-            }
+            YamlRuns.check(in, file.toString(), " or line break");
         } catch (NoSuchFileException e) {
             throw new SlowfastException(file + ": no such file");
         } catch (IOException e) {

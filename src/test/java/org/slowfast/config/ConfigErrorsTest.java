@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slowfast.cli.SlowfastCommand;
+import org.slowfast.io.YamlRuns;
 import picocli.CommandLine;
 
 /** Each bad-config path gives one line naming file, key and position, and exit code 2 without a stack trace. */
@@ -258,10 +259,10 @@ class ConfigErrorsTest {
     @Test
     void aLongRunWithoutSpacesIsRefusedBeforeSnakeYamlScansIt() throws IOException {
         // SnakeYAML's scan of one such run is quadratic in its length: 1 MB took 5 s, 20 MB hours
-        String f = config("total_epochs: 1\nwork_dir: \"" + "a".repeat(ConfigTree.MAX_WORD + 1) + "\"\n");
+        String f = config("total_epochs: 1\nwork_dir: \"" + "a".repeat(YamlRuns.MAX_RUN + 1) + "\"\n");
         assertEquals("error: " + f + ":2: more than 65536 characters without a space; config values are short (is this "
                 + "a config?)", run(2, "print-config", f));
-        f = config("seed: " + "9".repeat(ConfigTree.MAX_WORD + 1) + "\n");
+        f = config("seed: " + "9".repeat(YamlRuns.MAX_RUN + 1) + "\n");
         assertTrue(run(2, "print-config", f).startsWith("error: " + f + ":1: more than 65536 characters"));
     }
 
