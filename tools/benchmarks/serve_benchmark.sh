@@ -14,7 +14,7 @@ server=""
 cleanup() { [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 ./slowfast --version >/dev/null
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
+mvn -q -B -pl core test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 bench=(java -Dai.djl.offline=true -cp "target/classes:target/test-classes:$(cat "$work/cp.txt")"
   org.slowfast.serve.ServeBenchmark)
 ./slowfast make-synthetic "$work/tiny" --classes 4 --videos-per-class 2 --frames 40 --size 64x64 --format mp4 >/dev/null

@@ -1,6 +1,5 @@
 package org.slowfast.eval;
 
-import org.slowfast.data.BatchSource;
 import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
