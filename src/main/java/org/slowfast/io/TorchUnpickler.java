@@ -515,8 +515,12 @@ final class TorchUnpickler extends Unpickler {
 
         private Converted container(Object o, int depth) {
             if (o instanceof TensorView view) {
-                charge(checkedNumel(view.size(), "tensor")); // a strided view is copied element by element
-                return new Converted(materialise(view, storage.apply(view.storage())), 1);
+                // A view is copied element by element: the elements its storage holds were read from the file
+                // already; only a view that repeats them (overlapping strides) costs work beyond its bytes.
+                ByteBuffer bytes = storage.apply(view.storage());
+                long held = bytes.remaining() / view.storage().dtype().bytes;
+                charge(Math.max(0, checkedNumel(view.size(), "tensor") - held));
+                return new Converted(materialise(view, bytes), 1);
             }
             long size = 1;
             if (o instanceof Map<?, ?> map) {

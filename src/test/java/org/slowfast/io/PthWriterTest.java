@@ -118,6 +118,24 @@ class PthWriterTest {
     }
 
     @Test
+    void tensorsFarLargerThanTheirPickleLoad(@TempDir Path dir) {
+        // An R50 checkpoint holds 34M floats under a pickle of a few hundred KB: the pickle's expansion bound must not
+        // count the elements a tensor's storage holds (2M floats under a pickle of about 300 bytes here).
+        float[] values = new float[1 << 21];
+        values[values.length - 1] = 42f;
+        LinkedHashMap<String, Tensor> sd = new LinkedHashMap<>();
+        sd.put("cls_head.fc_cls.weight", Tensor.ofFloats(new long[] {1 << 11, 1 << 10}, values));
+        Path file = dir.resolve("large.pth");
+        PthWriter.write(file, new Checkpoint(Map.of(), sd, null));
+        Tensor read = PthReader.read(file).stateDict().get("cls_head.fc_cls.weight");
+        assertArrayEquals(new long[] {1 << 11, 1 << 10}, read.shape());
+        double[] got = values(read);
+        assertEquals(values.length, got.length);
+        assertEquals(42.0, got[got.length - 1]);
+        assertEquals(42.0, Arrays.stream(got).sum());
+    }
+
+    @Test
     void writerStillProducesTheTorchVerifiedFixture(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("java_written.pth");
         PthWriter.write(file, sample());
