@@ -87,14 +87,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        checkOptions();
+        long maxRequestBytes = checkOptions();
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         try (VideoClassifier model = VideoClassifier.builder(config, checkpoint).labelMap(labelMap)
                 .cfgOptions(cfgOptions).fuseConvBn(fuseConvBn)
                 .device(Devices.select(null, gpuId == null ? null : List.of(gpuId)).get(0)).load()) {
-            InferenceServer.Options options = options(model.config().name());
+            InferenceServer.Options options = options(model.config().name(), maxRequestBytes);
             InferenceServer server = InferenceServer.start(model, options);
             System.out.println("serving " + options.modelName() + " on http://" + hostForUrl(options.host()) + ":"
                     + server.port());
@@ -106,7 +106,8 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void checkOptions() {
+    /** Checks every option; returns {@code --max-request-size} in bytes. */
+    private long checkOptions() {
         if (modelName != null && !modelName.matches("[A-Za-z0-9_.-]+")) {
             throw new SlowfastException("--model-name: '" + modelName + "' must be letters, digits, '_', '.' or '-'");
         }
@@ -115,13 +116,13 @@ public final class ServeCommand implements Callable<Integer> {
         atLeast("--max-batch-delay", maxBatchDelay, 0);
         atLeast("--queue-size", queueSize, 1);
         atLeast("--workers", workers(), 1);
-        parseSize(maxRequestSize);
+        return parseSize(maxRequestSize);
     }
 
     /** The server's options; the model is named after the config file's stem unless --model-name is given. */
-    private InferenceServer.Options options(String configName) {
+    private InferenceServer.Options options(String configName, long maxRequestBytes) {
         return new InferenceServer.Options(modelName != null ? modelName : configName, host, port, metricsPort, topK,
-                batchSize, maxBatchDelay, workers(), parseSize(maxRequestSize), queueSize);
+                batchSize, maxBatchDelay, workers(), maxRequestBytes, queueSize);
     }
 
     private int workers() {
@@ -151,10 +152,12 @@ public final class ServeCommand implements Callable<Integer> {
             case "G" -> 1L << 30;
             default -> 1;
         };
-        long size = Long.parseLong(m.group(1)) * unit;
-        if (size < 1 || size > Integer.MAX_VALUE - 8) {
+        // bounded before multiplying: a long digit string or a large count of GB would overflow
+        String digits = m.group(1).replaceFirst("^0+(?=.)", "");
+        long count = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(digits);
+        if (count < 1 || count > (Integer.MAX_VALUE - 8) / unit) {
             throw new SlowfastException("--max-request-size must be between 1 byte and 2GB, got '" + text + "'");
         }
-        return size;
+        return count * unit;
     }
 }

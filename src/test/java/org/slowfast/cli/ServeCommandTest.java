@@ -1,11 +1,13 @@
 package org.slowfast.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
+import org.slowfast.SlowfastException;
 import org.slowfast.api.TestVideos;
 
 /** {@code slowfast serve}'s user errors are one line and exit 2 (its API is InferenceServerTest's and ServeProcessTest's). */
@@ -42,6 +44,16 @@ class ServeCommandTest {
         assertEquals(100L << 20, ServeCommand.parseSize("100MB"));
         assertEquals(512L << 10, ServeCommand.parseSize("512k"));
         assertEquals(1L << 30, ServeCommand.parseSize("1G"));
+        assertEquals(5, ServeCommand.parseSize("0005"));
+        assertEquals(2047L << 20, ServeCommand.parseSize("2047MB"));
+    }
+
+    @Test
+    void sizesBeyondTwoGigabytesAreRefusedEvenWhereTheProductWouldOverflow() {
+        for (String size : new String[] {"2GB", "99999999999999999999", "17179869185G", "0"}) {
+            SlowfastException e = assertThrows(SlowfastException.class, () -> ServeCommand.parseSize(size), size);
+            assertEquals("--max-request-size must be between 1 byte and 2GB, got '" + size + "'", e.getMessage());
+        }
     }
 
     private static void assertOneLineError(CliRun r, String line) {
