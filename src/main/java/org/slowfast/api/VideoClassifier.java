@@ -121,9 +121,7 @@ public final class VideoClassifier implements AutoCloseable {
 
         /** Loads the model; a bad config, checkpoint or label map is a one-line {@link SlowfastException}. */
         public VideoClassifier load() {
-            if (!Files.isRegularFile(checkpoint)) {
-                throw new SlowfastException(checkpoint + ": no such checkpoint file");
-            }
+            InferenceModel.requireCheckpoint(checkpoint);
             LoadedConfig base = LoadedConfig.load(config, cfgOptions);
             base.require("model.cls_head.num_classes", "data.test.pipeline");
             List<String> options = new ArrayList<>(cfgOptions);

@@ -59,7 +59,7 @@ public final class InferenceModel implements AutoCloseable {
     /** Fails with one line unless {@code checkpoint} is a file (checked before any work starts). */
     public static void requireCheckpoint(Path checkpoint) {
         if (!Files.isRegularFile(checkpoint)) {
-            throw new SlowfastException(checkpoint + ": no such file");
+            throw new SlowfastException(checkpoint + ": no such checkpoint file");
         }
     }
 

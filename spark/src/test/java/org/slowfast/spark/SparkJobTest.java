@@ -260,7 +260,7 @@ class SparkJobTest {
         CliRun missing = CliRun.of(SparkMain::commandLine, "spark-test", CONFIG, "no/such.pth", "--input",
                 ANNOTATIONS, "--output", out.toString());
         assertEquals(2, missing.code());
-        assertEquals("error: no/such.pth: no such file", missing.err().strip());
+        assertEquals("error: no/such.pth: no such checkpoint file", missing.err().strip());
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "_base_: [" + Path.of(CONFIG).toAbsolutePath()
                 + "]\nmodel:\n  cls_head:\n    num_classes: zero\n");
         CliRun config = CliRun.of(SparkMain::commandLine, "spark-test", bad.toString(), CHECKPOINT, "--input",
