@@ -26,7 +26,6 @@ public final class TextLines {
         List<String> lines = new ArrayList<>();
         char[] buf = new char[8192];
         StringBuilder line = new StringBuilder();
-        boolean pending = false;
         try (BufferedReader in = Files.newBufferedReader(file)) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 for (int i = 0; i < n; i++) {
@@ -34,19 +33,17 @@ public final class TextLines {
                     if (c == '\n') {
                         lines.add(withoutCr(line));
                         line.setLength(0);
-                        pending = false;
                     } else {
                         if (line.length() == MAX_LINE) {
                             throw new SlowfastException(file + ":" + (lines.size() + 1) + ": a line longer than "
                                     + MAX_LINE + " characters (is this a text file of one entry per line?)");
                         }
                         line.append(c);
-                        pending = true;
                     }
                 }
             }
         }
-        if (pending) {
+        if (line.length() > 0) { // a last line without a line break
             lines.add(withoutCr(line));
         }
         return lines;
